@@ -1,0 +1,56 @@
+package dev.portcullis.access;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The first path component of repository names, and who may use it. */
+@Entity
+@Table(name = "namespaces")
+public class Namespace extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String name;
+
+    @Enumerated(EnumType.STRING)
+    public NamespaceFacts.Kind kind;
+
+    /** The user of a personal namespace. */
+    @ManyToOne
+    @JoinColumn(name = "owner_user_id")
+    public User owner;
+
+    @Enumerated(EnumType.STRING)
+    public Visibility visibility;
+
+    public String description;
+
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public Instant createdAt;
+
+    public static Optional<Namespace> findByName(String name) {
+        return find("name", name).firstResultOptional();
+    }
+
+    public static Namespace personal(User user) {
+        Namespace ns = new Namespace();
+        ns.name = user.username;
+        ns.kind = NamespaceFacts.Kind.PERSONAL;
+        ns.owner = user;
+        ns.visibility = Visibility.PRIVATE;
+        return ns;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.portcullis.access;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Optional;
+
+/** An account: a person, or a bot that authenticates only with application tokens. */
+@Entity
+@Table(name = "users")
+public class User extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String username;
+    public String email;
+
+    @Column(name = "display_name")
+    public String displayName;
+
+    /** bcrypt; null for bots, which have no password. */
+    @Column(name = "password_hash")
+    public String passwordHash;
+
+    public boolean admin;
+    public boolean enabled = true;
+    public boolean bot;
+
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public Instant createdAt;
+
+    public static Optional<User> findByUsername(String username) {
+        return find("username", username).firstResultOptional();
+    }
+
+    public static boolean anyEnabledAdmin() {
+        return count("admin = true and enabled = true") > 0;
+    }
+
+    public Subject subject() {
+        return new Subject(username, admin);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.portcullis.config;
+
+import dev.portcullis.core.Secret;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything an operator sets, under {@code portcullis.*} (env {@code PORTCULLIS_*}). */
+@ConfigMapping(prefix = "portcullis")
+public interface PortcullisConfig {
+
+    /** Where generated state (the signing key when none is given) is kept. */
+    @WithDefault("data")
+    Path dataDir();
+
+    Admin admin();
+
+    Registry registry();
+
+    Token token();
+
+    Events events();
+
+    interface Admin {
+        /** Created at start when no admin exists; an existing admin is never overwritten. */
+        Optional<String> username();
+
+        /** Password of that admin; required together with the username. */
+        Optional<Secret> password();
+    }
+
+    interface Registry {
+        /** The registry's {@code auth.token.service}; every token carries it as {@code aud}. */
+        String service();
+
+        /** The registry's base URL, for calls Portcullis makes to it. */
+        Optional<URI> url();
+    }
+
+    interface Token {
+        /** {@code iss} of every token: the registry's {@code auth.token.issuer}. */
+        String issuer();
+
+        /** PEM private key (PKCS#8, PKCS#1 or SEC1). Unset: a key is generated once into the data dir. */
+        Optional<Path> keyFile();
+
+        /** PEM certificate chain of that key, leaf first. */
+        Optional<Path> certificateFile();
+
+        /** Lifetime of a registry token; clients clamp anything under 60 s. */
+        @WithDefault("5M")
+        Duration expiration();
+
+        /** Which key id goes into {@code kid}: what distribution 2.x or 3.x looks keys up by. */
+        @WithDefault("libtrust")
+        KidFormat kidFormat();
+    }
+
+    interface Events {
+        /** Shared secret the registry sends as {@code Authorization: Bearer <token>}. */
+        Secret token();
+    }
+
+    enum KidFormat {
+        /** distribution 2.x: libtrust fingerprint of the SubjectPublicKeyInfo. */
+        LIBTRUST,
+        /** distribution 3.x: RFC 7638 JWK thumbprint. */
+        RFC7638
+    }
+}

@@ -1,0 +1,8 @@
+package dev.portcullis.events;
+
+import java.time.Instant;
+
+/** One line of the activity feed. */
+public record Activity(long id, String action, String repository, String tag, String digest, String actor,
+        Instant timestamp) {
+}

@@ -1,0 +1,172 @@
+package dev.portcullis.events;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Keeps each delivered event exactly once in effect: one transaction per delivery, {@code INSERT IGNORE} on the
+ * unique event id (so a retry, even a concurrent one, adds nothing), the activity derived in the same commit.
+ */
+@ApplicationScoped
+public class EventStore {
+
+    private static final String INSERT_EVENT = """
+            INSERT IGNORE INTO registry_events (event_id, occurred_at, action, repository, tag, digest, media_type,
+              size, url, from_repository, actor, request_id, request_addr, request_host, request_method, user_agent,
+              source_addr, source_instance)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_ACTIVITY = """
+            INSERT IGNORE INTO activities (event_id, occurred_at, action, namespace, repository, tag, digest, actor)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_PARKED = """
+            INSERT IGNORE INTO parked_events (event_id, reason, payload) VALUES (?, ?, ?)""";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    MeterRegistry meters;
+
+    /** Deliveries of overlapping events race on the unique key; InnoDB then picks a victim, which we retry. */
+    static final int DEADLOCK_RETRIES = 5;
+
+    /** Stores the envelope and returns only after the commit. @throws SQLException when the database fails */
+    public StoreResult store(Envelope envelope) throws SQLException {
+        // One lock order for every delivery: concurrent envelopes with the same events in another order
+        // then queue behind each other instead of deadlocking.
+        List<RegistryEvent> events = new ArrayList<>(envelope.events());
+        events.sort(Comparator.comparing(RegistryEvent::id));
+        Envelope ordered = new Envelope(events, envelope.parked());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return storeOnce(ordered);
+            } catch (SQLTransactionRollbackException e) {
+                if (attempt >= DEADLOCK_RETRIES) {
+                    throw e;
+                }
+                meters.counter("portcullis.registry.events.retries").increment();
+            }
+        }
+    }
+
+    private StoreResult storeOnce(Envelope envelope) throws SQLException {
+        int[] inserted;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                inserted = insertEvents(connection, envelope.events());
+                insertActivities(connection, envelope.events());
+                insertParked(connection, envelope.parked());
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+        int stored = 0;
+        for (int i = 0; i < inserted.length; i++) {
+            // Connector/J reports 1 for a new row, 0 for an ignored duplicate.
+            boolean isNew = inserted[i] != 0;
+            stored += isNew ? 1 : 0;
+            String action = envelope.events().get(i).action();
+            meters.counter("portcullis.registry.events", "action", action, "result", isNew ? "stored" : "duplicate")
+                    .increment();
+        }
+        if (!envelope.parked().isEmpty()) {
+            meters.counter("portcullis.registry.events", "action", "unknown", "result", "parked")
+                    .increment(envelope.parked().size());
+        }
+        return new StoreResult(stored, inserted.length - stored, envelope.parked().size());
+    }
+
+    private static int[] insertEvents(Connection connection, List<RegistryEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return new int[0];
+        }
+        int[] counts = new int[events.size()];
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
+            for (int i = 0; i < events.size(); i++) {
+                RegistryEvent e = events.get(i);
+                insert.setString(1, e.id());
+                insert.setTimestamp(2, Timestamp.from(e.timestamp()));
+                insert.setString(3, e.action());
+                insert.setString(4, e.repository());
+                insert.setString(5, e.tag());
+                insert.setString(6, e.digest());
+                insert.setString(7, e.mediaType());
+                if (e.size() == null) {
+                    insert.setNull(8, Types.BIGINT);
+                } else {
+                    insert.setLong(8, e.size());
+                }
+                insert.setString(9, e.url());
+                insert.setString(10, e.fromRepository());
+                insert.setString(11, e.actor());
+                insert.setString(12, e.requestId());
+                insert.setString(13, e.requestAddr());
+                insert.setString(14, e.requestHost());
+                insert.setString(15, e.requestMethod());
+                insert.setString(16, e.userAgent());
+                insert.setString(17, e.sourceAddr());
+                insert.setString(18, e.sourceInstance());
+                counts[i] = insert.executeUpdate();
+            }
+        }
+        return counts;
+    }
+
+    private static void insertActivities(Connection connection, List<RegistryEvent> events) throws SQLException {
+        List<RegistryEvent> shown = new ArrayList<>();
+        for (RegistryEvent e : events) {
+            if (e.activity() != null) {
+                shown.add(e);
+            }
+        }
+        if (shown.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_ACTIVITY)) {
+            for (RegistryEvent e : shown) {
+                insert.setString(1, e.id());
+                insert.setTimestamp(2, Timestamp.from(e.timestamp()));
+                insert.setString(3, e.activity());
+                insert.setString(4, e.namespace());
+                insert.setString(5, e.repository());
+                insert.setString(6, e.tag());
+                insert.setString(7, e.digest());
+                insert.setString(8, e.actor());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void insertParked(Connection connection, List<Envelope.ParkedEvent> parked) throws SQLException {
+        if (parked.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_PARKED, Statement.NO_GENERATED_KEYS)) {
+            for (Envelope.ParkedEvent p : parked) {
+                insert.setString(1, p.id());
+                insert.setString(2, p.reason().length() > 512 ? p.reason().substring(0, 512) : p.reason());
+                insert.setString(3, p.payload());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.portcullis.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.core.HttpProblem;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestHeader;
+
+/**
+ * The registry's notification endpoint (the path Portus used, so existing registry configs keep working).
+ * Any content type is accepted: a 415 would be retried by the registry forever.
+ */
+@Path("/v2/webhooks/events")
+public class EventsResource {
+
+    private static final Logger LOG = Logger.getLogger(EventsResource.class);
+
+    private final EnvelopeParser parser;
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    PortcullisConfig config;
+
+    @Inject
+    public EventsResource(ObjectMapper json) {
+        this.parser = new EnvelopeParser(json);
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Integer> receive(@RestHeader("Authorization") String authorization, byte[] body) {
+        if (!authorized(authorization)) {
+            throw HttpProblem.unauthorized("missing or wrong bearer token for the events endpoint");
+        }
+        Envelope envelope;
+        try {
+            envelope = parser.parse(body == null ? new byte[0] : body);
+        } catch (EnvelopeParser.MalformedEnvelopeException e) {
+            throw HttpProblem.badRequest(e.getMessage());
+        }
+        try {
+            StoreResult result = store.store(envelope);
+            return Map.of("stored", result.stored(), "duplicates", result.duplicates(), "parked", result.parked());
+        } catch (SQLException e) {
+            // Not a 2xx: the registry keeps the events and retries, so nothing it delivered is lost.
+            LOG.warnf("events not stored, answering 503: %s", e.getMessage());
+            throw HttpProblem.unavailable("events could not be stored, retry later");
+        }
+    }
+
+    private boolean authorized(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return config.events().token().matches(authorization.substring(7).trim());
+    }
+}

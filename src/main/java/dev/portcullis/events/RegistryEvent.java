@@ -1,0 +1,68 @@
+package dev.portcullis.events;
+
+import dev.portcullis.access.RepositoryName;
+import java.time.Instant;
+import java.util.Set;
+
+/** One event of a registry notification envelope, with the fields a user may need later. */
+public record RegistryEvent(
+        String id,
+        Instant timestamp,
+        String action,
+        String repository,
+        String tag,
+        String digest,
+        String mediaType,
+        Long size,
+        String url,
+        String fromRepository,
+        String actor,
+        String requestId,
+        String requestAddr,
+        String requestHost,
+        String requestMethod,
+        String userAgent,
+        String sourceAddr,
+        String sourceInstance) {
+
+    /** Docker v2 (incl. the old schema 1), Docker manifest lists, OCI manifests and OCI image indexes. */
+    static final Set<String> MANIFEST_TYPES = Set.of(
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.docker.distribution.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v1+prettyjws",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.oci.image.index.v1+json");
+
+    /**
+     * Blob events carry {@code application/octet-stream}; manifests carry a manifest type and a
+     * {@code /manifests/} URL. A delete by digest carries neither, and only manifests are deleted that way.
+     */
+    public boolean isManifest() {
+        if (mediaType != null && MANIFEST_TYPES.contains(mediaType)) {
+            return true;
+        }
+        if (url != null) {
+            return url.contains("/manifests/");
+        }
+        return "delete".equals(action) && (mediaType == null || mediaType.isEmpty());
+    }
+
+    /** The activity this event shows in the feed, or null: blobs, mounts and HEAD checks show nothing. */
+    public String activity() {
+        if (!isManifest()) {
+            return null;
+        }
+        return switch (action) {
+            case "push" -> "push";
+            // The registry reports its HEAD existence checks as pulls too; only a GET fetched the image.
+            case "pull" -> "GET".equalsIgnoreCase(requestMethod) ? "pull" : null;
+            case "delete" -> "delete";
+            default -> null;
+        };
+    }
+
+    public String namespace() {
+        return RepositoryName.namespaceOf(repository);
+    }
+}

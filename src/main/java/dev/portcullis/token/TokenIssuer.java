@@ -1,0 +1,82 @@
+package dev.portcullis.token;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.access.AccessService;
+import dev.portcullis.access.Decision;
+import dev.portcullis.access.Scope;
+import dev.portcullis.access.Subject;
+import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.token.signing.TokenSigner;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mints registry tokens: {@code access} = requested ∩ allowed for each scope, {@code sub} = the authenticated
+ * subject (never the {@code account} parameter), {@code aud} = the registry's service as a JSON string.
+ *
+ * @see <a href="https://distribution.github.io/distribution/spec/auth/jwt/">Token authentication implementation</a>
+ */
+@ApplicationScoped
+public class TokenIssuer {
+
+    /** The registry allows 60 s of clock skew; backdating nbf a little covers ours. */
+    static final long NOT_BEFORE_LEEWAY_SECONDS = 5;
+    static final long MIN_EXPIRES_IN = 60;
+
+    private final SecureRandom random = new SecureRandom();
+
+    @Inject
+    AccessService access;
+
+    @Inject
+    TokenSigner signer;
+
+    @Inject
+    PortcullisConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    public IssuedToken issue(Subject subject, List<Scope> requested) {
+        List<Scope> granted = new ArrayList<>(requested.size());
+        for (Decision decision : access.decide(subject, requested)) {
+            granted.add(decision.granted());
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        long expiresIn = Math.max(MIN_EXPIRES_IN, config.token().expiration().toSeconds());
+
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", config.token().issuer());
+        claims.put("sub", subject.name());
+        claims.put("aud", config.registry().service());
+        claims.put("exp", now.getEpochSecond() + expiresIn);
+        claims.put("nbf", now.getEpochSecond() - NOT_BEFORE_LEEWAY_SECONDS);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("jti", jti());
+        List<Map<String, Object>> accessClaim = new ArrayList<>(granted.size());
+        for (Scope scope : granted) {
+            accessClaim.add(Map.of("type", scope.type(), "name", scope.name(), "actions", List.copyOf(scope.actions())));
+        }
+        claims.put("access", accessClaim);
+        try {
+            return new IssuedToken(signer.sign(json.writeValueAsString(claims)), now, expiresIn, List.copyOf(granted));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write token claims", e);
+        }
+    }
+
+    private String jti() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

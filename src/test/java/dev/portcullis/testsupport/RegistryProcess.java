@@ -1,0 +1,326 @@
+package dev.portcullis.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Debian's {@code docker-registry} (CNCF distribution 2.8) on a free loopback port, configured for end-to-end
+ * tests: optional token auth against Portcullis, optional notifications to Portcullis, filesystem storage in the
+ * work dir, all output in {@code <workDir>/registry.log}.
+ */
+public final class RegistryProcess implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    /**
+     * What the registry should trust and call. Token auth fields are all set or all null; notifications are off
+     * when {@code notificationUrl} is null ({@code notificationSecret} may be null for no Authorization header).
+     */
+    public record Config(String tokenRealm, String tokenService, String tokenIssuer, Path rootCertBundle,
+            String notificationUrl, String notificationSecret, boolean deleteEnabled) {
+
+        public Config {
+            long authFields = Stream.of(tokenRealm, tokenService, tokenIssuer, rootCertBundle)
+                    .filter(Objects::nonNull).count();
+            if (authFields != 0 && authFields != 4) {
+                throw new IllegalArgumentException("token realm, service, issuer and root cert bundle must be set "
+                        + "together (got " + authFields + " of 4)");
+            }
+            if (notificationSecret != null && notificationUrl == null) {
+                throw new IllegalArgumentException("notification secret given without notification URL");
+            }
+        }
+
+        /** No auth, no notifications, deletes enabled. */
+        public static Config anonymous() {
+            return builder().build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public boolean tokenAuth() {
+            return tokenRealm != null;
+        }
+
+        public boolean notifications() {
+            return notificationUrl != null;
+        }
+
+        public static final class Builder {
+            private String tokenRealm;
+            private String tokenService;
+            private String tokenIssuer;
+            private Path rootCertBundle;
+            private String notificationUrl;
+            private String notificationSecret;
+            private boolean deleteEnabled = true;
+
+            private Builder() {
+            }
+
+            /** Bearer token auth: clients are sent to {@code realm}; tokens must be signed by a cert in the bundle. */
+            public Builder tokenAuth(String realm, String service, String issuer, Path rootCertBundlePem) {
+                this.tokenRealm = Objects.requireNonNull(realm, "realm");
+                this.tokenService = Objects.requireNonNull(service, "service");
+                this.tokenIssuer = Objects.requireNonNull(issuer, "issuer");
+                this.rootCertBundle = Objects.requireNonNull(rootCertBundlePem, "rootCertBundlePem");
+                return this;
+            }
+
+            /** Events are POSTed to {@code url}, with {@code Authorization: Bearer <secret>} unless secret is null. */
+            public Builder notifications(String url, String bearerSecret) {
+                this.notificationUrl = Objects.requireNonNull(url, "url");
+                this.notificationSecret = bearerSecret;
+                return this;
+            }
+
+            public Builder deleteEnabled(boolean enabled) {
+                this.deleteEnabled = enabled;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(tokenRealm, tokenService, tokenIssuer, rootCertBundle, notificationUrl,
+                        notificationSecret, deleteEnabled);
+            }
+        }
+    }
+
+    private final Path workDir;
+    private final Config config;
+    private final int port;
+    private final Path log;
+    private final Thread shutdownHook;
+    private volatile Process process;
+
+    private RegistryProcess(Path workDir, Config config, int port) {
+        this.workDir = workDir;
+        this.config = config;
+        this.port = port;
+        this.log = workDir.resolve("registry.log");
+        // A crashed test JVM must not leave the registry running.
+        this.shutdownHook = new Thread(this::kill, "registry-" + port + "-shutdown");
+    }
+
+    /** Writes {@code <workDir>/config.yml}, starts the registry and waits until {@code /v2/} answers. */
+    public static RegistryProcess start(Path workDir, Config config) {
+        Path binary = DebianPackages.require("docker-registry", "docker-registry");
+        Path dir = workDir.toAbsolutePath();
+        RegistryProcess registry = new RegistryProcess(dir, config, FreePort.next());
+        Path configFile = dir.resolve("config.yml");
+        try {
+            Files.createDirectories(dir.resolve("storage"));
+            Files.writeString(configFile, registry.configYaml(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare registry work dir " + dir, e);
+        }
+        Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+        try {
+            registry.process = Processes.start(List.of(binary.toString(), "serve", configFile.toString()),
+                    Map.of(), dir, registry.log);
+            registry.awaitReady();
+        } catch (RuntimeException e) {
+            registry.stop();
+            throw e;
+        }
+        return registry;
+    }
+
+    /** {@code 127.0.0.1:port}, the registry part of image references. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** {@code http://127.0.0.1:port}. */
+    public String url() {
+        return "http://" + host();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Path storageDir() {
+        return workDir.resolve("storage");
+    }
+
+    public Path configFile() {
+        return workDir.resolve("config.yml");
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    /** Registry output so far (access log, notification delivery errors, auth failures). */
+    public String log() {
+        return Processes.read(log);
+    }
+
+    public boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** Stops the registry (SIGTERM, then SIGKILL); the work dir with storage and log is kept. */
+    public void stop() {
+        kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // JVM already shutting down: the hook runs anyway.
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "RegistryProcess[" + url() + ", dir=" + workDir + "]";
+    }
+
+    private void kill() {
+        Process p = process;
+        process = null;
+        Processes.terminate(p, STOP_GRACE);
+    }
+
+    private void awaitReady() {
+        int expected = config.tokenAuth() ? 401 : 200;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/v2/"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String last = "no attempt";
+        while (System.nanoTime() < deadline) {
+            Process p = process;
+            if (p == null || !p.isAlive()) {
+                throw new IllegalStateException("docker-registry exited"
+                        + (p == null ? "" : " with " + p.exitValue()) + " before serving " + url() + "/v2/"
+                        + Processes.describeLog(log));
+            }
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == expected) {
+                    return;
+                }
+                throw new IllegalStateException("docker-registry answered GET /v2/ with " + status + ", expected "
+                        + expected + Processes.describeLog(log));
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for docker-registry", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for docker-registry", e);
+            }
+        }
+        throw new IllegalStateException("docker-registry did not serve " + url() + "/v2/ within "
+                + READY_TIMEOUT.toSeconds() + " s; last error: " + last + Processes.describeLog(log));
+    }
+
+    /** The distribution 2.8 configuration; strings are YAML double-quoted so any value is safe. */
+    String configYaml() {
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        StringBuilder y = new StringBuilder();
+        y.append("version: 0.1\n");
+        y.append("log:\n");
+        y.append("  level: info\n");
+        y.append("  formatter: text\n");
+        y.append("  fields:\n");
+        y.append("    service: registry\n");
+        y.append("storage:\n");
+        y.append("  filesystem:\n");
+        y.append("    rootdirectory: ").append(q(storageDir().toString())).append('\n');
+        y.append("  delete:\n");
+        y.append("    enabled: ").append(config.deleteEnabled()).append('\n');
+        y.append("  cache:\n");
+        y.append("    blobdescriptor: inmemory\n");
+        y.append("  maintenance:\n");
+        y.append("    uploadpurging:\n"); // no background purger touching storage mid-test
+        y.append("      enabled: false\n");
+        y.append("http:\n");
+        y.append("  addr: ").append(q(host())).append('\n');
+        y.append("  secret: ").append(q(HexFormat.of().formatHex(secret))).append('\n');
+        y.append("  headers:\n");
+        y.append("    X-Content-Type-Options: [nosniff]\n");
+        if (config.tokenAuth()) {
+            y.append("auth:\n");
+            y.append("  token:\n");
+            y.append("    realm: ").append(q(config.tokenRealm())).append('\n');
+            y.append("    service: ").append(q(config.tokenService())).append('\n');
+            y.append("    issuer: ").append(q(config.tokenIssuer())).append('\n');
+            y.append("    rootcertbundle: ").append(q(config.rootCertBundle().toAbsolutePath().toString()))
+                    .append('\n');
+        }
+        if (config.notifications()) {
+            y.append("notifications:\n");
+            y.append("  endpoints:\n");
+            y.append("    - name: portcullis\n");
+            y.append("      url: ").append(q(config.notificationUrl())).append('\n');
+            if (config.notificationSecret() != null) {
+                y.append("      headers:\n");
+                y.append("        Authorization: [").append(q("Bearer " + config.notificationSecret()))
+                        .append("]\n");
+            }
+            y.append("      timeout: 3s\n");
+            y.append("      threshold: 5\n");
+            y.append("      backoff: 1s\n");
+        }
+        return y.toString();
+    }
+
+    /** YAML double-quoted scalar. */
+    private static String q(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}
