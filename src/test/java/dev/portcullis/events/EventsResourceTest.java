@@ -6,7 +6,10 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testsupport.MariaDbServer;
+import dev.portcullis.testsupport.MariaDbTestResource;
 import dev.portcullis.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -177,7 +180,8 @@ class EventsResourceTest {
             tags.addAll(page.path("items.tag"));
             cursor = page.path("next");
         } while (cursor != null);
-        assertEquals(List.of("v5", "v4", "v3", "v2", "v1", "v0"), tags);
+        assertEquals(java.util.Set.of("v5", "v4"), java.util.Set.copyOf(tags.subList(0, 2)));
+        assertEquals(List.of("v3", "v2", "v1", "v0"), tags.subList(2, 6));
 
         activities("?namespace=alice&action=push&limit=1").then().statusCode(200).body("items", hasSize(1));
         activities("?action=pull&repository=alice/paged").then().statusCode(200)
@@ -200,6 +204,34 @@ class EventsResourceTest {
         given().auth().preemptive().basic(user, TestUsers.PASSWORD).get("/api/v1/activities")
                 .then().statusCode(403);
         given().get("/api/v1/activities").then().statusCode(401);
+    }
+
+    @Test
+    void anUnreachableDatabaseIsAFast503SoTheRegistryRetries() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String body = envelope(event(id, "push", "alice/outage", "1", "PUT", "2026-11-27T05:00:00Z"));
+        MariaDbServer database = MariaDbTestResource.server();
+        database.stopProcess();
+        try {
+            long started = System.nanoTime();
+            deliver(body).then().statusCode(503)
+                    .header("Retry-After", "1")
+                    .body("errors[0].code", equalTo("UNAVAILABLE"));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            // The registry's default notification timeout is 1 s; our answer must not be a timeout of its own.
+            assertTrue(millis < 3000, "503 after " + millis + " ms");
+        } finally {
+            database.startProcess();
+        }
+        int status = 0;
+        for (int attempt = 0; attempt < 50 && status != 200; attempt++) {
+            status = deliver(body).statusCode(); // what the registry does: retry until a 2xx
+            if (status != 200) {
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(200, status);
+        assertEquals(1, count("SELECT COUNT(*) FROM registry_events WHERE event_id = ?", id));
     }
 
     @Test
