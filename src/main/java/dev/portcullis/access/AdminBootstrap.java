@@ -37,7 +37,7 @@ public class AdminBootstrap {
                     admin.username().get());
             return;
         }
-        users.create(admin.username().get(), admin.password().get().reveal(), null, true);
+        users.create("portcullis", admin.username().get(), admin.password().get().reveal(), null, true);
         LOG.infof("created the admin '%s'", admin.username().get());
     }
 }

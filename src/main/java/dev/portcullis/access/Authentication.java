@@ -1,17 +1,22 @@
 package dev.portcullis.access;
 
-/** The outcome of checking a username and a secret. */
+/** The outcome of checking a username and a secret (password or application token). */
 public sealed interface Authentication {
 
-    /** The credentials are right and the account may act. */
-    record Authenticated(User user) implements Authentication {
+    /**
+     * The credentials are right and the account may act.
+     *
+     * @param subject            who acts, narrowed by the application token when one was used
+     * @param applicationTokenId the token used, or null for a password
+     */
+    record Authenticated(User user, Subject subject, Long applicationTokenId) implements Authentication {
     }
 
     /** Wrong username or secret: one answer for both, so accounts cannot be enumerated. */
     record Rejected() implements Authentication {
     }
 
-    /** Right credentials for a disabled account (said only to whoever knows the password). */
+    /** Right credentials for a disabled account (said only to whoever knows the secret). */
     record Disabled(String username) implements Authentication {
     }
 }

@@ -1,29 +1,113 @@
 package dev.portcullis.access;
 
+import dev.portcullis.core.HttpProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 
-/** Checks a username and password; the one entry point for the token endpoint and the API. */
+/**
+ * Checks credentials for the token endpoint and the API alike: a password (bcrypt) or an application token
+ * (keyed hash), behind the brute-force throttle. Unknown accounts cost the same time as wrong passwords.
+ */
 @ApplicationScoped
 public class Authenticator {
+
+    public static final String TOKEN_PREFIX = "pcat_";
+    /** Writing last use on every request would turn each token request into a write; a minute is precise enough. */
+    static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
 
     @Inject
     PasswordHasher hasher;
 
+    @Inject
+    SecretHasher secrets;
+
+    @Inject
+    LoginThrottle throttle;
+
+    /** Username and password or application token, as HTTP Basic and {@code docker login} send them. */
     @Transactional
-    public Authentication authenticate(String username, String password) {
-        if (username == null || password == null || username.length() > 64 || password.length() > 1024) {
+    public Authentication authenticate(String username, String secret, String address) {
+        if (username == null || secret == null || username.length() > 64 || secret.length() > 1024) {
             return new Authentication.Rejected();
         }
+        String account = username.toLowerCase();
+        checkThrottle(account, address);
+        Authentication result = secret.startsWith(TOKEN_PREFIX)
+                ? byToken(username, secret)
+                : byPassword(username, secret);
+        record(result, account, address);
+        return result;
+    }
+
+    /** An application token alone, as {@code Authorization: Bearer} on the API sends it. */
+    @Transactional
+    public Authentication authenticateBearer(String secret, String address) {
+        if (secret == null || !secret.startsWith(TOKEN_PREFIX) || secret.length() > 1024) {
+            return new Authentication.Rejected();
+        }
+        checkThrottle(null, address);
+        Authentication result = byToken(null, secret);
+        record(result, null, address);
+        return result;
+    }
+
+    /** The live application token for a refresh token's grant; null when revoked or expired. */
+    @Transactional
+    public ApplicationToken liveToken(Long id) {
+        ApplicationToken token = ApplicationToken.findById(id);
+        return token != null && token.usableAt(Instant.now()) ? token : null;
+    }
+
+    private Authentication byPassword(String username, String password) {
         User user = User.findByUsername(username).orElse(null);
         if (user == null || user.passwordHash == null) {
-            hasher.matchDecoy(password);
+            hasher.matchDecoy(password); // the same time as a real check: no account enumeration by timing
             return new Authentication.Rejected();
         }
         if (!hasher.matches(password, user.passwordHash)) {
             return new Authentication.Rejected();
         }
-        return user.enabled ? new Authentication.Authenticated(user) : new Authentication.Disabled(user.username);
+        return user.enabled
+                ? new Authentication.Authenticated(user, user.subject(), null)
+                : new Authentication.Disabled(user.username);
+    }
+
+    private Authentication byToken(String username, String secret) {
+        ApplicationToken token = ApplicationToken.<ApplicationToken>find("tokenHash", secrets.hash(secret))
+                .firstResultOptional().orElse(null);
+        Instant now = Instant.now();
+        if (token == null || !token.usableAt(now) || username != null && !username.equals(token.user.username)) {
+            return new Authentication.Rejected();
+        }
+        if (!token.user.enabled) {
+            return new Authentication.Disabled(token.user.username);
+        }
+        if (token.lastUsedAt == null || token.lastUsedAt.isBefore(now.minus(LAST_USED_PRECISION))) {
+            token.lastUsedAt = now;
+        }
+        return new Authentication.Authenticated(token.user, token.user.subject().restrictedTo(token.restriction()),
+                token.id);
+    }
+
+    private void checkThrottle(String account, String address) {
+        try {
+            throttle.check(account, address);
+        } catch (LoginThrottle.TooManyAttempts e) {
+            throw new HttpProblem(429, "TOOMANYREQUESTS", "Too many requests",
+                    "too many failed sign-ins, retry in " + e.retryAfterSeconds() + " s",
+                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+        }
+    }
+
+    private void record(Authentication result, String account, String address) {
+        if (result instanceof Authentication.Rejected) {
+            throttle.failed(account, address);
+        } else if (account != null) {
+            throttle.succeeded(account);
+        }
     }
 }

@@ -33,6 +33,11 @@ public class Namespace extends PanacheEntityBase {
     @JoinColumn(name = "owner_user_id")
     public User owner;
 
+    /** The team owning a team namespace. */
+    @ManyToOne
+    @JoinColumn(name = "team_id")
+    public Team team;
+
     @Enumerated(EnumType.STRING)
     public Visibility visibility;
 
@@ -43,6 +48,16 @@ public class Namespace extends PanacheEntityBase {
 
     public static Optional<Namespace> findByName(String name) {
         return find("name", name).firstResultOptional();
+    }
+
+    public static Namespace ofTeam(String name, Team team, Visibility visibility, String description) {
+        Namespace ns = new Namespace();
+        ns.name = name;
+        ns.kind = NamespaceFacts.Kind.TEAM;
+        ns.team = team;
+        ns.visibility = visibility;
+        ns.description = description;
+        return ns;
     }
 
     public static Namespace personal(User user) {

@@ -5,17 +5,14 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
-import io.quarkus.security.runtime.QuarkusPrincipal;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** HTTP Basic on the JSON API, checked by the same {@link Authenticator} as the token endpoint. */
+/** HTTP Basic on the JSON API (password or application token), checked like the token endpoint's. */
 @ApplicationScoped
 public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
-
-    public static final String SUBJECT = "portcullis.subject";
 
     @Inject
     Authenticator authenticator;
@@ -28,21 +25,29 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     @Override
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request,
             AuthenticationRequestContext context) {
-        return context.runBlocking(() -> {
-            Authentication result = authenticator.authenticate(request.getUsername(),
-                    new String(request.getPassword().getPassword()));
+        String address = ClientAddress.of(HttpSecurityUtils.getRoutingContextAttribute(request));
+        return context.runBlocking(() -> Identities.of(authenticator.authenticate(request.getUsername(),
+                new String(request.getPassword().getPassword()), address)));
+    }
+
+    /** Builds the security identity of an authenticated caller; the {@link Subject} rides along. */
+    static final class Identities {
+        private Identities() {
+        }
+
+        static SecurityIdentity of(Authentication result) {
             if (!(result instanceof Authentication.Authenticated authenticated)) {
                 throw new AuthenticationFailedException();
             }
-            User user = authenticated.user();
-            QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal(user.username))
+            Subject subject = authenticated.subject();
+            var identity = io.quarkus.security.runtime.QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new io.quarkus.security.runtime.QuarkusPrincipal(subject.name()))
                     .addRole("user")
-                    .addAttribute(SUBJECT, user.subject());
-            if (user.admin) {
+                    .addAttribute(CurrentCaller.SUBJECT, subject);
+            if (subject.admin()) {
                 identity.addRole("admin");
             }
             return identity.build();
-        });
+        }
     }
 }

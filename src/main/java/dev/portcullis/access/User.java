@@ -45,6 +45,6 @@ public class User extends PanacheEntityBase {
     }
 
     public Subject subject() {
-        return new Subject(username, admin);
+        return new Subject(username, admin, enabled, bot, Subject.TokenRestriction.NONE);
     }
 }

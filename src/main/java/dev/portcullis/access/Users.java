@@ -1,43 +1,161 @@
 package dev.portcullis.access;
 
 import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.MergePatch;
+import dev.portcullis.core.Pagination;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.Set;
 
-/** Creating accounts, each with its personal namespace. */
+/** Accounts: people with a personal namespace, and bots that log in only with application tokens. */
 @ApplicationScoped
 public class Users {
 
     public static final int MAX_USERNAME = 64;
+    static final Set<String> PATCHABLE = Set.of("email", "displayName", "password", "admin", "enabled");
 
     @Inject
     PasswordHasher hasher;
 
+    @Inject
+    Event<AccessChanged> changes;
+
+    /** A person (with a password and a personal namespace) or a bot (neither). */
     @Transactional
-    public User create(String username, String password, String email, boolean admin) {
+    public User create(String actor, String username, String password, String email, String displayName,
+            boolean admin, boolean bot) {
         if (!RepositoryName.isComponent(username) || username.length() > MAX_USERNAME) {
             throw HttpProblem.unprocessable("username must be 1-" + MAX_USERNAME
                     + " lowercase letters and digits, separated by single '.', '_', '__' or '-'");
         }
-        if (password == null || password.length() < 8 || password.length() > 1024) {
-            throw HttpProblem.unprocessable("password must be 8 to 1024 characters");
+        if (bot && password != null) {
+            throw HttpProblem.unprocessable("bots have no password: they sign in with application tokens");
         }
-        if (email != null && (email.length() > 320 || !email.contains("@"))) {
-            throw HttpProblem.unprocessable("email is not an email address");
+        if (!bot) {
+            checkPassword(password);
         }
-        if (User.findByUsername(username).isPresent() || Namespace.findByName(username).isPresent()) {
+        checkEmail(email);
+        checkDisplayName(displayName);
+        if (User.findByUsername(username).isPresent() || Namespace.findByName(username).isPresent()
+                || Team.findByName(username).isPresent()) {
             throw HttpProblem.conflict("the name '" + username + "' is taken");
         }
         User user = new User();
         user.username = username;
         user.email = email;
-        user.passwordHash = hasher.hash(password);
+        user.displayName = displayName;
+        user.passwordHash = bot ? null : hasher.hash(password);
         user.admin = admin;
+        user.bot = bot;
         user.persist();
-        Namespace.personal(user).persist();
+        if (!bot) {
+            Namespace.personal(user).persist();
+        }
         // A concurrent create of the same name fails here, inside the call, as a 409 (see ErrorResponses).
         User.flush();
+        changes.fire(new AccessChanged(bot ? "bot.create" : "user.create", actor, null, null, username,
+                admin ? "as admin" : null));
         return user;
+    }
+
+    public User create(String actor, String username, String password, String email, boolean admin) {
+        return create(actor, username, password, email, null, admin, false);
+    }
+
+    @Transactional
+    public User find(String username) {
+        return User.findByUsername(username).orElseThrow(() -> HttpProblem.notFound("no user '" + username + "'"));
+    }
+
+    @Transactional
+    public Pagination.Page<User> list(String afterUsername, int limit) {
+        List<User> rows = User.find("username > ?1 order by username", afterUsername).page(0, limit + 1).list();
+        return Pagination.page(rows, limit, u -> u.username);
+    }
+
+    /** Applies a merge patch; only admins change the admin and enabled flags. */
+    @Transactional
+    public User update(Subject actor, String username, MergePatch patch) {
+        User user = find(username);
+        if ((patch.has("admin") || patch.has("enabled")) && !actor.admin()) {
+            throw HttpProblem.forbidden("only admins change the admin and enabled flags");
+        }
+        if (patch.has("email")) {
+            checkEmail(patch.text("email"));
+            user.email = patch.text("email");
+        }
+        if (patch.has("displayName")) {
+            checkDisplayName(patch.text("displayName"));
+            user.displayName = patch.text("displayName");
+        }
+        if (patch.has("password")) {
+            if (user.bot) {
+                throw HttpProblem.unprocessable("bots have no password");
+            }
+            checkPassword(patch.text("password"));
+            user.passwordHash = hasher.hash(patch.text("password"));
+        }
+        boolean wasActiveAdmin = user.admin && user.enabled;
+        if (patch.has("admin")) {
+            user.admin = patch.bool("admin");
+        }
+        if (patch.has("enabled")) {
+            user.enabled = patch.bool("enabled");
+        }
+        if (wasActiveAdmin && !(user.admin && user.enabled)) {
+            requireAnotherAdmin(user);
+        }
+        changes.fire(new AccessChanged("user.update", actor.name(), null, null, username,
+                String.join(",", patchedFields(patch))));
+        return user;
+    }
+
+    @Transactional
+    public void delete(String actor, String username) {
+        User user = find(username);
+        if (user.admin && user.enabled) {
+            requireAnotherAdmin(user);
+        }
+        List<TeamMember> owned = TeamMember.list("user = ?1 and role = ?2", user, Role.OWNER);
+        for (TeamMember membership : owned) {
+            if (TeamMember.owners(membership.team) == 1) {
+                throw HttpProblem.conflict(username + " is the last owner of team '" + membership.team.name
+                        + "': make someone else owner first");
+            }
+        }
+        Namespace.delete("owner", user);
+        user.delete();
+        changes.fire(new AccessChanged("user.delete", actor, null, null, username, null));
+    }
+
+    private static void requireAnotherAdmin(User user) {
+        if (User.count("admin = true and enabled = true and id <> ?1", user.id) == 0) {
+            throw HttpProblem.conflict(user.username + " is the last enabled admin");
+        }
+    }
+
+    private static List<String> patchedFields(MergePatch patch) {
+        return PATCHABLE.stream().filter(patch::has).sorted().toList();
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < 8 || password.length() > 1024) {
+            throw HttpProblem.unprocessable("password must be 8 to 1024 characters");
+        }
+    }
+
+    private static void checkEmail(String email) {
+        if (email != null && (email.length() > 320 || !email.matches("[^@\\s]+@[^@\\s]+"))) {
+            throw HttpProblem.unprocessable("email is not an email address");
+        }
+    }
+
+    private static void checkDisplayName(String displayName) {
+        if (displayName != null && displayName.length() > 255) {
+            throw HttpProblem.unprocessable("displayName is longer than 255 characters");
+        }
     }
 }

@@ -24,6 +24,12 @@ public interface PortcullisConfig {
 
     Events events();
 
+    Access access();
+
+    Delete delete();
+
+    Tokens tokens();
+
     interface Admin {
         /** Created at start when no admin exists; an existing admin is never overwritten. */
         Optional<String> username();
@@ -62,6 +68,49 @@ public interface PortcullisConfig {
     interface Events {
         /** Shared secret the registry sends as {@code Authorization: Bearer <token>}. */
         Secret token();
+    }
+
+    interface Access {
+        /** Whether public namespaces may be pulled without signing in. */
+        @WithDefault("true")
+        boolean anonymousPull();
+
+        /** Who may push besides admins: allow-teams, allow-personal or admin-only. */
+        @WithDefault("allow-teams")
+        PolicySettings.PushPolicy pushPolicy();
+
+        /** Who may create teams: everyone or admins. */
+        @WithDefault("everyone")
+        PolicySettings.Who teamCreation();
+
+        /** Who may create namespaces: owners (of the team it will belong to) or admins. */
+        @WithDefault("owners")
+        PolicySettings.Who namespaceCreation();
+
+        /** Who may change a namespace's visibility: owners or admins. */
+        @WithDefault("owners")
+        PolicySettings.Who visibilityChange();
+    }
+
+    interface Delete {
+        /** Whether contributors, not only owners, may delete images. */
+        @WithDefault("false")
+        boolean contributors();
+    }
+
+    interface Tokens {
+        /**
+         * Key of the HMAC that application tokens are stored under. Unset: generated once into the data dir
+         * (every replica must share it: set it from a Secret when running several).
+         */
+        Optional<Secret> hashKey();
+    }
+
+    /** The access settings as the pure policy takes them. */
+    default PolicySettings policySettings() {
+        Access a = access();
+        return new PolicySettings(a.anonymousPull(), a.pushPolicy(), delete().contributors(),
+                a.teamCreation(), a.namespaceCreation(), a.visibilityChange());
     }
 
     enum KidFormat {

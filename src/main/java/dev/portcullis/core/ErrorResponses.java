@@ -6,6 +6,7 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.persistence.PersistenceException;
+import org.hibernate.exception.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
@@ -35,7 +36,19 @@ public class ErrorResponses {
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, HttpServerRequest request) {
+        // A refusal raised while authenticating (e.g. 429 from the brute-force throttle) keeps its status.
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpProblem problem) {
+                return render(problem, request);
+            }
+        }
         return render(HttpProblem.unauthorized("invalid credentials"), request);
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(ConstraintViolationException e, HttpServerRequest request) {
+        // A unique key lost to a concurrent request: the same answer the service gives when it sees the row.
+        return render(HttpProblem.conflict("the name is taken"), request);
     }
 
     @ServerExceptionMapper

@@ -2,7 +2,9 @@ package dev.portcullis.events;
 
 import dev.portcullis.access.RepositoryName;
 import dev.portcullis.core.HttpProblem;
-import jakarta.annotation.security.RolesAllowed;
+import dev.portcullis.access.CurrentCaller;
+import dev.portcullis.access.NamespaceFacts;
+import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,19 +28,27 @@ public class ActivitiesResource {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
-    static final Set<String> ACTIONS = Set.of("push", "pull", "delete");
+    static final Set<String> ACTIONS = Set.of("push", "pull", "delete", "user.create", "bot.create", "user.update",
+            "user.delete", "team.create", "team.update", "team.delete", "member.add", "member.update",
+            "member.remove", "namespace.create", "namespace.update", "namespace.move", "namespace.delete",
+            "token.create", "token.revoke");
 
     @Inject
     ActivityFeed feed;
 
+    @Inject
+    CurrentCaller caller;
+
+    /** Admins see everything; others the namespaces they may pull from, their teams and themselves. */
     @GET
-    @RolesAllowed("admin")
+    @Authenticated
     public Map<String, Object> list(@RestQuery String repository, @RestQuery String namespace,
             @RestQuery String action, @RestQuery Integer limit, @RestQuery String cursor) throws SQLException {
         if (repository != null && !RepositoryName.isValid(repository)) {
             throw HttpProblem.badRequest("repository is not a valid repository name");
         }
-        if (namespace != null && !RepositoryName.isComponent(namespace)) {
+        if (namespace != null && !RepositoryName.isComponent(namespace)
+                && !NamespaceFacts.GLOBAL_NAME.equals(namespace)) {
             throw HttpProblem.badRequest("namespace is not a valid namespace name");
         }
         if (action != null && !ACTIONS.contains(action)) {
@@ -48,7 +58,8 @@ public class ActivitiesResource {
         if (size < 1 || size > MAX_LIMIT) {
             throw HttpProblem.badRequest("limit must be between 1 and " + MAX_LIMIT);
         }
-        ActivityFeed.Page page = feed.page(new ActivityQuery(repository, namespace, action, size, decode(cursor)));
+        ActivityFeed.Page page = feed.page(new ActivityQuery(repository, namespace, action, size, decode(cursor)),
+                caller.subject());
         List<Map<String, Object>> items = new ArrayList<>(page.items().size());
         for (Activity a : page.items()) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -58,6 +69,10 @@ public class ActivitiesResource {
             item.put("digest", a.digest());
             item.put("actor", a.actor());
             item.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(a.timestamp()));
+            item.put("namespace", a.namespace());
+            item.put("team", a.team());
+            item.put("user", a.targetUser());
+            item.put("detail", a.detail());
             items.add(item);
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.portcullis.events;
 
+import dev.portcullis.access.Subject;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,10 +25,23 @@ public class ActivityFeed {
     public record Page(List<Activity> items, ActivityQuery.Cursor next) {
     }
 
-    public Page page(ActivityQuery query) throws SQLException {
-        StringBuilder sql = new StringBuilder(
-                "SELECT id, action, repository, tag, digest, actor, occurred_at FROM activities WHERE 1=1");
+    /** A page of what {@code viewer} may see: admins everything, others what concerns them (see below). */
+    public Page page(ActivityQuery query, Subject viewer) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT id, action, namespace, repository, tag, digest, actor, team,"
+                + " target_user, detail, occurred_at FROM activities WHERE 1=1");
         List<Object> args = new ArrayList<>();
+        if (!viewer.admin()) {
+            // Namespaces the viewer may pull from (protected, public, personal, its teams'), its teams, itself.
+            sql.append(" ").append("""
+                    AND (namespace IN (SELECT n.name FROM namespaces n
+                            LEFT JOIN team_members m ON m.team_id = n.team_id AND m.user_id = @uid
+                            WHERE n.visibility IN ('PROTECTED', 'PUBLIC') OR n.owner_user_id = @uid
+                               OR m.user_id IS NOT NULL)
+                       OR team IN (SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id
+                            WHERE m.user_id = @uid)
+                       OR target_user = ?)""");
+            args.add(viewer.name());
+        }
         if (query.repository() != null) {
             sql.append(" AND repository = ?");
             args.add(query.repository());
@@ -51,14 +65,25 @@ public class ActivityFeed {
         args.add(query.limit() + 1);
 
         List<Activity> items = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+        String statement = sql.toString();
+        if (!viewer.admin()) {
+            statement = statement.replace("@uid", "(SELECT id FROM users WHERE username = ?)");
+            List<Object> withIds = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                withIds.add(viewer.name());
+            }
+            withIds.addAll(args);
+            args = withIds;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
             for (int i = 0; i < args.size(); i++) {
                 s.setObject(i + 1, args.get(i));
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     items.add(new Activity(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()));
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                            rs.getString(10), rs.getTimestamp(11).toInstant()));
                 }
             }
         }

@@ -1,6 +1,6 @@
 package dev.portcullis.events;
 
-import dev.portcullis.access.RepositoryName;
+import dev.portcullis.access.AccessService;
 import java.time.Instant;
 import java.util.Set;
 
@@ -62,7 +62,8 @@ public record RegistryEvent(
         };
     }
 
+    /** The namespace the activity is filed under; global repositories under the global namespace's name. */
     public String namespace() {
-        return RepositoryName.namespaceOf(repository);
+        return AccessService.namespaceName(repository);
     }
 }

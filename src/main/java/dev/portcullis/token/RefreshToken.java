@@ -30,6 +30,10 @@ public class RefreshToken extends PanacheEntityBase {
 
     public String service;
 
+    /** The application token this refresh token was got with, if any: it keeps that token's limits. */
+    @Column(name = "application_token_id")
+    public Long applicationTokenId;
+
     @Column(name = "client_id")
     public String clientId;
 

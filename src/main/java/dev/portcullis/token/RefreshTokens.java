@@ -1,59 +1,68 @@
 package dev.portcullis.token;
 
+import dev.portcullis.access.ApplicationToken;
+import dev.portcullis.access.Authentication;
+import dev.portcullis.access.Authenticator;
+import dev.portcullis.access.SecretHasher;
 import dev.portcullis.access.User;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Optional;
 
 /**
  * Refresh tokens: 256 random bits, bound to one user and one service, never rotated (docker's credential
- * store keeps the first one it got), stored as SHA-256 (a fast hash suffices for a high-entropy secret).
+ * store keeps the first one it got), stored as a keyed hash. One got with an application token keeps that
+ * token's limits and stops working with it.
  */
 @ApplicationScoped
 public class RefreshTokens {
 
     static final String PREFIX = "pcr_";
-    private final SecureRandom random = new SecureRandom();
+
+    @Inject
+    SecretHasher hasher;
+
+    @Inject
+    Authenticator authenticator;
 
     @Transactional
-    public String create(User user, String service, String clientId) {
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    public String create(Authentication.Authenticated login, String service, String clientId) {
+        String token = SecretHasher.newSecret(PREFIX);
         RefreshToken row = new RefreshToken();
-        row.tokenHash = hash(token);
-        row.user = User.findById(user.id);
+        row.tokenHash = hasher.hash(token);
+        row.user = User.findById(login.user().id);
+        row.applicationTokenId = login.applicationTokenId();
         row.service = service;
         row.clientId = clientId == null || clientId.length() > 128 ? null : clientId;
         row.persist();
         return token;
     }
 
-    /** The user a live refresh token for this service belongs to (enabled or not: the caller decides). */
+    /** Who a refresh token for this service stands for, checked as strictly as a login. */
     @Transactional
-    public Optional<User> redeem(String token, String service) {
+    public Authentication redeem(String token, String service) {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 100) {
-            return Optional.empty();
+            return new Authentication.Rejected();
         }
-        Optional<RefreshToken> row = RefreshToken.find("tokenHash", hash(token)).firstResultOptional();
-        return row.filter(r -> r.revokedAt == null && r.service.equals(service))
-                .map(r -> {
-                    r.lastUsedAt = Instant.now();
-                    return r.user;
-                });
-    }
-
-    static byte[] hash(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        RefreshToken row = RefreshToken.<RefreshToken>find("tokenHash", hasher.hash(token)).firstResultOptional()
+                .orElse(null);
+        if (row == null || row.revokedAt != null || !row.service.equals(service)) {
+            return new Authentication.Rejected();
         }
+        User user = row.user;
+        var subject = user.subject();
+        if (row.applicationTokenId != null) {
+            ApplicationToken applicationToken = authenticator.liveToken(row.applicationTokenId);
+            if (applicationToken == null) {
+                return new Authentication.Rejected();
+            }
+            subject = subject.restrictedTo(applicationToken.restriction());
+        }
+        if (!user.enabled) {
+            return new Authentication.Disabled(user.username);
+        }
+        row.lastUsedAt = Instant.now();
+        return new Authentication.Authenticated(user, subject, row.applicationTokenId);
     }
 }

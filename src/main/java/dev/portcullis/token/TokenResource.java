@@ -4,7 +4,6 @@ import dev.portcullis.access.Authentication;
 import dev.portcullis.access.Authenticator;
 import dev.portcullis.access.Scope;
 import dev.portcullis.access.Subject;
-import dev.portcullis.access.User;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.HttpProblem;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +13,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -56,19 +57,21 @@ public class TokenResource {
     @GET
     public Map<String, Object> get(@RestQuery String service, @RestQuery List<String> scope,
             @RestQuery String account, @RestQuery("offline_token") String offlineToken,
-            @RestQuery("client_id") String clientId, @RestHeader("Authorization") String authorization) {
+            @RestQuery("client_id") String clientId, @RestHeader("Authorization") String authorization,
+            @Context HttpServerRequest request) {
         checkService(service);
         List<Scope> scopes = parseScopes(scope);
-        User user = authorization == null ? null : authenticateBasic(authorization);
-        Subject subject = user == null ? Subject.ANONYMOUS : user.subject();
-        if (user != null && account != null && !account.isEmpty() && !account.equals(user.username)) {
+        Authentication.Authenticated login = authorization == null ? null
+                : authenticateBasic(authorization, address(request));
+        Subject subject = login == null ? Subject.ANONYMOUS : login.subject();
+        if (login != null && account != null && !account.isEmpty() && !account.equals(subject.name())) {
             throw counted(HttpProblem.badRequest("account does not match the authenticated user"));
         }
         IssuedToken token = issuer.issue(subject, scopes);
         Map<String, Object> body = body(token);
         body.put("token", token.jwt());
-        if (user != null && "true".equalsIgnoreCase(offlineToken)) {
-            body.put("refresh_token", refreshTokens.create(user, serviceOrDefault(service), clientId));
+        if (login != null && "true".equalsIgnoreCase(offlineToken)) {
+            body.put("refresh_token", refreshTokens.create(login, serviceOrDefault(service), clientId));
         }
         outcome("issued");
         return body;
@@ -79,7 +82,7 @@ public class TokenResource {
     public Map<String, Object> post(@RestForm("grant_type") String grantType, @RestForm String service,
             @RestForm("client_id") String clientId, @RestForm("access_type") String accessType,
             @RestForm List<String> scope, @RestForm String username, @RestForm String password,
-            @RestForm("refresh_token") String refreshToken) {
+            @RestForm("refresh_token") String refreshToken, @Context HttpServerRequest request) {
         if (service == null || service.isEmpty()) {
             throw counted(HttpProblem.badRequest("service is required"));
         }
@@ -88,25 +91,23 @@ public class TokenResource {
             throw counted(HttpProblem.badRequest("client_id is required"));
         }
         List<Scope> scopes = parseScopes(scope);
-        User user;
+        Subject subject;
         String refresh = null;
         if ("password".equals(grantType)) {
-            user = authenticated(authenticator.authenticate(username, password));
+            Authentication.Authenticated login = authenticated(
+                    authenticator.authenticate(username, password, address(request)));
+            subject = login.subject();
             if ("offline".equals(accessType)) {
-                refresh = refreshTokens.create(user, service, clientId);
+                refresh = refreshTokens.create(login, service, clientId);
             }
         } else if ("refresh_token".equals(grantType)) {
-            user = refreshTokens.redeem(refreshToken, service)
-                    .orElseThrow(() -> counted(HttpProblem.unauthorized("invalid refresh token")));
-            if (!user.enabled) {
-                throw counted(HttpProblem.forbidden("account " + user.username + " is disabled"));
-            }
+            subject = authenticated(refreshTokens.redeem(refreshToken, service)).subject();
             refresh = refreshToken; // never rotated: docker keeps the first one it stored
         } else {
             outcome("bad_request");
             throw new UnsupportedGrant();
         }
-        IssuedToken token = issuer.issue(user.subject(), scopes);
+        IssuedToken token = issuer.issue(subject, scopes);
         Map<String, Object> body = body(token);
         body.put("token_type", "Bearer");
         body.put("scope", token.grantedScopeString());
@@ -150,7 +151,11 @@ public class TokenResource {
         }
     }
 
-    private User authenticateBasic(String authorization) {
+    private static String address(HttpServerRequest request) {
+        return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    }
+
+    private Authentication.Authenticated authenticateBasic(String authorization, String address) {
         if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw counted(HttpProblem.unauthorized("only HTTP Basic credentials are accepted here"));
         }
@@ -164,17 +169,18 @@ public class TokenResource {
         if (colon < 0) {
             throw counted(HttpProblem.unauthorized("malformed Basic credentials"));
         }
-        return authenticated(authenticator.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1)));
+        return authenticated(authenticator.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1),
+                address));
     }
 
-    private User authenticated(Authentication result) {
+    private Authentication.Authenticated authenticated(Authentication result) {
         if (result instanceof Authentication.Authenticated authenticated) {
-            return authenticated.user();
+            return authenticated;
         }
         if (result instanceof Authentication.Disabled disabled) {
             throw counted(HttpProblem.forbidden("account " + disabled.username() + " is disabled"));
         }
-        throw counted(HttpProblem.unauthorized("invalid username or password"));
+        throw counted(HttpProblem.unauthorized("invalid username, password or token"));
     }
 
     private HttpProblem counted(HttpProblem problem) {

@@ -199,10 +199,18 @@ class EventsResourceTest {
     }
 
     @Test
-    void theFeedIsForAdmins() {
+    void nonAdminsSeeOnlyWhatTheyMayPull() {
         String user = TestUsers.create("feed");
-        given().auth().preemptive().basic(user, TestUsers.PASSWORD).get("/api/v1/activities")
-                .then().statusCode(403);
+        deliver(envelope(event(UUID.randomUUID().toString(), "push", user + "/app", "1", "PUT", "2026-11-27T06:00:00Z"),
+                event(UUID.randomUUID().toString(), "push", "hidden/app", "1", "PUT", "2026-11-27T06:00:01Z")))
+                .then().statusCode(200);
+        List<String> repositories = given().auth().preemptive().basic(user, TestUsers.PASSWORD)
+                .queryParam("action", "push").get("/api/v1/activities")
+                .then().statusCode(200).extract().path("items.repository");
+        assertTrue(repositories.contains(user + "/app"), repositories::toString);
+        assertTrue(repositories.stream().noneMatch(r -> r.startsWith("hidden/") || r.startsWith("alice/")),
+                repositories::toString);
+        activities("?repository=hidden/app").then().statusCode(200).body("items", hasSize(1));
         given().get("/api/v1/activities").then().statusCode(401);
     }
 

@@ -1,0 +1,98 @@
+package dev.portcullis.access;
+
+import dev.portcullis.core.HttpProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Application tokens: created for oneself (or by an admin for anyone, bots included), shown once, revocable. */
+@ApplicationScoped
+public class ApplicationTokens {
+
+    static final int MAX_LIVE_TOKENS = 50;
+    static final int MAX_NAME = 100;
+
+    @Inject
+    SecretHasher hasher;
+
+    @Inject
+    Event<AccessChanged> changes;
+
+    /** A new token and its secret, which exists only in this answer. */
+    public record Created(ApplicationToken token, String secret) {
+    }
+
+    @Transactional
+    public Created create(Subject actor, String username, String name, Instant expiresAt, boolean readOnly,
+            List<String> namespaces) {
+        User owner = owner(actor, username);
+        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
+            throw HttpProblem.unprocessable("name is required, at most " + MAX_NAME + " characters");
+        }
+        if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+            throw HttpProblem.unprocessable("expiresAt must be in the future");
+        }
+        Set<String> limitedTo = new TreeSet<>();
+        for (String ns : namespaces == null ? List.<String>of() : namespaces) {
+            if (!RepositoryName.isComponent(ns) && !NamespaceFacts.GLOBAL_NAME.equals(ns)) {
+                throw HttpProblem.unprocessable("'" + ns + "' is not a namespace name");
+            }
+            limitedTo.add(ns);
+        }
+        if (ApplicationToken.count("user = ?1 and revokedAt is null", owner) >= MAX_LIVE_TOKENS) {
+            throw HttpProblem.conflict(username + " has " + MAX_LIVE_TOKENS + " live tokens: revoke one first");
+        }
+        String secret = SecretHasher.newSecret(Authenticator.TOKEN_PREFIX);
+        ApplicationToken token = new ApplicationToken();
+        token.user = owner;
+        token.name = name;
+        token.tokenHash = hasher.hash(secret);
+        token.readOnly = readOnly;
+        token.namespaces = limitedTo.isEmpty() ? null : String.join(",", limitedTo);
+        token.expiresAt = expiresAt;
+        token.persist();
+        ApplicationToken.flush();
+        changes.fire(new AccessChanged("token.create", actor.name(), null, null, username, name));
+        return new Created(token, secret);
+    }
+
+    @Transactional
+    public List<ApplicationToken> list(Subject actor, String username) {
+        User owner = visibleOwner(actor, username);
+        return ApplicationToken.list("user = ?1 order by id", owner);
+    }
+
+    /** Revokes at once: the next token request with it fails, and its refresh tokens die with it. */
+    @Transactional
+    public void revoke(Subject actor, String username, long id) {
+        User owner = owner(actor, username);
+        ApplicationToken token = ApplicationToken.<ApplicationToken>find("id = ?1 and user = ?2", id, owner)
+                .firstResultOptional()
+                .orElseThrow(() -> HttpProblem.notFound("no token " + id + " of " + username));
+        if (token.revokedAt == null) {
+            token.revokedAt = Instant.now();
+            changes.fire(new AccessChanged("token.revoke", actor.name(), null, null, username, token.name));
+        }
+    }
+
+    private static User visibleOwner(Subject actor, String username) {
+        if (!ManagementPolicy.mayViewUser(actor, username)) {
+            // Another user's tokens do not exist as far as this caller can tell.
+            throw HttpProblem.notFound("no user '" + username + "'");
+        }
+        return User.findByUsername(username).orElseThrow(() -> HttpProblem.notFound("no user '" + username + "'"));
+    }
+
+    private static User owner(Subject actor, String username) {
+        User owner = visibleOwner(actor, username);
+        if (!ManagementPolicy.mayManageUser(actor, username)) {
+            throw HttpProblem.forbidden("this token may not manage tokens");
+        }
+        return owner;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.portcullis.access;
+
+import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.MergePatch;
+import dev.portcullis.core.Pagination;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.Set;
+
+/** Teams and their members; who may do what is asked of {@link ManagementPolicy}. */
+@ApplicationScoped
+public class Teams {
+
+    static final Set<String> PATCHABLE = Set.of("description");
+
+    @Inject
+    AccessService access;
+
+    @Inject
+    Event<AccessChanged> changes;
+
+    /** A team, its owner (the creator) and, when the name is free, its namespace of the same name. */
+    @Transactional
+    public Team create(Subject actor, String name, String description) {
+        if (!ManagementPolicy.mayCreateTeam(actor, access.settings())) {
+            throw HttpProblem.forbidden("creating teams is not allowed for " + actor.name());
+        }
+        if (!RepositoryName.isComponent(name) || name.length() > 255) {
+            throw HttpProblem.unprocessable("team names follow the registry's name grammar: lowercase letters"
+                    + " and digits separated by '.', '_', '__' or '-'");
+        }
+        checkDescription(description);
+        if (Team.findByName(name).isPresent()) {
+            throw HttpProblem.conflict("a team named '" + name + "' exists");
+        }
+        Team team = new Team();
+        team.name = name;
+        team.description = description;
+        team.persist();
+        TeamMember owner = new TeamMember();
+        owner.team = team;
+        owner.user = User.findByUsername(actor.name()).orElseThrow();
+        owner.role = Role.OWNER;
+        owner.persist();
+        if (Namespace.findByName(name).isEmpty() && User.findByUsername(name).isEmpty()) {
+            Namespace.ofTeam(name, team, Visibility.PRIVATE, description).persist();
+        }
+        Team.flush();
+        changes.fire(new AccessChanged("team.create", actor.name(), null, name, null, null));
+        return team;
+    }
+
+    /** A team the subject may see: 404 for the others, so team names do not leak. */
+    @Transactional
+    public Team visible(Subject subject, String name) {
+        Team team = Team.findByName(name).orElse(null);
+        if (team == null || !ManagementPolicy.maySeeTeam(subject, TeamMember.roleOf(team, subject.name()))) {
+            throw HttpProblem.notFound("no team '" + name + "'");
+        }
+        return team;
+    }
+
+    /** A team the subject may manage: 404 when it may not see it, 403 when it may only see it. */
+    @Transactional
+    public Team managed(Subject subject, String name) {
+        Team team = visible(subject, name);
+        if (!ManagementPolicy.mayManageTeam(subject, TeamMember.roleOf(team, subject.name()))) {
+            throw HttpProblem.forbidden("only owners of team '" + name + "' and admins may change it");
+        }
+        return team;
+    }
+
+    @Transactional
+    public Pagination.Page<Team> list(Subject subject, String afterName, int limit) {
+        List<Team> rows = subject.admin()
+                ? Team.find("name > ?1 order by name", afterName).page(0, limit + 1).list()
+                : Team.find("select m.team from TeamMember m where m.user.username = ?1 and m.team.name > ?2"
+                        + " order by m.team.name", subject.name(), afterName).page(0, limit + 1).list();
+        return Pagination.page(rows, limit, t -> t.name);
+    }
+
+    @Transactional
+    public Team update(Subject actor, String name, MergePatch patch) {
+        Team team = managed(actor, name);
+        if (patch.has("description")) {
+            checkDescription(patch.text("description"));
+            team.description = patch.text("description");
+        }
+        changes.fire(new AccessChanged("team.update", actor.name(), null, name, null, "description"));
+        return team;
+    }
+
+    /**
+     * Deletes a team. Its namespaces move to {@code namespacesTo} when given (the caller must own that team
+     * too); otherwise a team that still owns namespaces is not deleted.
+     */
+    @Transactional
+    public void delete(Subject actor, String name, String namespacesTo) {
+        Team team = managed(actor, name);
+        List<Namespace> owned = Namespace.list("team", team);
+        if (!owned.isEmpty()) {
+            if (namespacesTo == null) {
+                throw HttpProblem.conflict("team '" + name + "' owns namespaces "
+                        + owned.stream().map(n -> n.name).toList()
+                        + ": pass namespacesTo=<team> to move them, or delete them first");
+            }
+            if (namespacesTo.equals(name)) {
+                throw HttpProblem.unprocessable("namespacesTo must be another team");
+            }
+            Team target = managed(actor, namespacesTo);
+            for (Namespace ns : owned) {
+                ns.team = target;
+                changes.fire(new AccessChanged("namespace.move", actor.name(), ns.name, namespacesTo, null,
+                        "from team " + name));
+            }
+        }
+        TeamMember.delete("team", team);
+        team.delete();
+        changes.fire(new AccessChanged("team.delete", actor.name(), null, name, null, null));
+    }
+
+    @Transactional
+    public List<TeamMember> members(Subject subject, String teamName) {
+        Team team = visible(subject, teamName);
+        return TeamMember.list("team = ?1 order by user.username", team);
+    }
+
+    @Transactional
+    public TeamMember addMember(Subject actor, String teamName, String username, Role role) {
+        Team team = managed(actor, teamName);
+        if (role == null) {
+            throw HttpProblem.unprocessable("role must be one of owner, contributor, viewer");
+        }
+        User user = User.findByUsername(username)
+                .orElseThrow(() -> HttpProblem.unprocessable("no user '" + username + "'"));
+        if (TeamMember.of(team, username).isPresent()) {
+            throw HttpProblem.conflict(username + " is already a member of team '" + teamName + "'");
+        }
+        TeamMember member = new TeamMember();
+        member.team = team;
+        member.user = user;
+        member.role = role;
+        member.persist();
+        TeamMember.flush();
+        changes.fire(new AccessChanged("member.add", actor.name(), null, teamName, username, role.name().toLowerCase()));
+        return member;
+    }
+
+    @Transactional
+    public TeamMember changeRole(Subject actor, String teamName, String username, Role role) {
+        Team team = managed(actor, teamName);
+        if (role == null) {
+            throw HttpProblem.unprocessable("role must be one of owner, contributor, viewer");
+        }
+        TeamMember member = TeamMember.of(team, username)
+                .orElseThrow(() -> HttpProblem.notFound(username + " is not a member of team '" + teamName + "'"));
+        if (member.role == Role.OWNER && role != Role.OWNER && TeamMember.owners(team) == 1) {
+            throw HttpProblem.conflict(username + " is the last owner of team '" + teamName + "'");
+        }
+        member.role = role;
+        changes.fire(new AccessChanged("member.update", actor.name(), null, teamName, username,
+                role.name().toLowerCase()));
+        return member;
+    }
+
+    /** Owners remove members; every member may leave, except the last owner. */
+    @Transactional
+    public void removeMember(Subject actor, String teamName, String username) {
+        Team team = actor.name().equals(username) ? visible(actor, teamName) : managed(actor, teamName);
+        TeamMember member = TeamMember.of(team, username)
+                .orElseThrow(() -> HttpProblem.notFound(username + " is not a member of team '" + teamName + "'"));
+        if (member.role == Role.OWNER && TeamMember.owners(team) == 1) {
+            throw HttpProblem.conflict(username + " is the last owner of team '" + teamName + "'");
+        }
+        member.delete();
+        changes.fire(new AccessChanged("member.remove", actor.name(), null, teamName, username, null));
+    }
+
+    static void checkDescription(String description) {
+        if (description != null && description.length() > 10_000) {
+            throw HttpProblem.unprocessable("description is longer than 10,000 characters");
+        }
+    }
+}
