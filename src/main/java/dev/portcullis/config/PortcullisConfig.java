@@ -44,6 +44,14 @@ public interface PortcullisConfig {
 
         /** The registry's base URL, for calls Portcullis makes to it. */
         Optional<URI> url();
+
+        /** How often new digests' details are fetched from the registry. */
+        @WithDefault("10s")
+        String detailsEvery();
+
+        /** How often the picture is reconciled with the registry's catalog. */
+        @WithDefault("15m")
+        String reconcileEvery();
     }
 
     interface Token {

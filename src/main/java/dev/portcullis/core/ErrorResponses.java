@@ -9,7 +9,9 @@ import jakarta.persistence.PersistenceException;
 import org.hibernate.exception.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
+import java.sql.SQLSyntaxErrorException;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -71,9 +73,22 @@ public class ErrorResponses {
 
     @ServerExceptionMapper({SQLException.class, PersistenceException.class})
     public Response databaseDown(Exception e, HttpServerRequest request) {
+        if (isOurMistake(e)) {
+            return unexpected(e, request);
+        }
         // Infrastructure failure: 503 so that the registry and clients retry; the cause stays in our log.
         LOG.warnf("database unavailable: %s", e.getMessage());
         return render(HttpProblem.unavailable("the database is unavailable, retry later"), request);
+    }
+
+    /** A statement the database refused (syntax, data): a bug, not an outage, so no retry will help. */
+    private static boolean isOurMistake(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLSyntaxErrorException || t instanceof SQLDataException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @ServerExceptionMapper

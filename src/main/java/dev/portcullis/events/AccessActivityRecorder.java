@@ -1,6 +1,8 @@
 package dev.portcullis.events;
 
 import dev.portcullis.access.AccessChanged;
+import dev.portcullis.access.AccessService;
+import dev.portcullis.registry.CatalogChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -8,7 +10,7 @@ import jakarta.persistence.EntityManager;
 import java.sql.Timestamp;
 import java.time.Instant;
 
-/** Writes access changes into the feed, inside the transaction that made them: both commit or neither. */
+/** Writes access and catalog changes made through Portcullis into the feed, inside the transaction that made them: both commit or neither. */
 @ApplicationScoped
 public class AccessActivityRecorder {
 
@@ -16,17 +18,31 @@ public class AccessActivityRecorder {
     EntityManager em;
 
     void record(@Observes AccessChanged change) {
+        insert(change.action(), change.actor(), change.namespace(), null, null, null, change.team(),
+                change.targetUser(), change.detail());
+    }
+
+    void record(@Observes CatalogChanged change) {
+        insert(change.action(), change.actor(), AccessService.namespaceName(change.repository()), change.repository(),
+                change.tag(), change.digest(), null, null, change.detail());
+    }
+
+    private void insert(String action, String actor, String namespace, String repository, String tag, String digest,
+            String team, String targetUser, String detail) {
         em.createNativeQuery("""
-                        INSERT INTO activities (occurred_at, action, namespace, team, target_user, actor, detail)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)""")
+                        INSERT INTO activities (occurred_at, action, namespace, repository, tag, digest, team,
+                          target_user, actor, detail)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)""")
                 .setParameter(1, Timestamp.from(Instant.now()))
-                .setParameter(2, change.action())
-                .setParameter(3, change.namespace())
-                .setParameter(4, change.team())
-                .setParameter(5, change.targetUser())
-                .setParameter(6, change.actor())
-                .setParameter(7, change.detail() == null || change.detail().length() <= 1024
-                        ? change.detail() : change.detail().substring(0, 1024))
+                .setParameter(2, action)
+                .setParameter(3, namespace)
+                .setParameter(4, repository)
+                .setParameter(5, tag)
+                .setParameter(6, digest)
+                .setParameter(7, team)
+                .setParameter(8, targetUser)
+                .setParameter(9, actor)
+                .setParameter(10, detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024))
                 .executeUpdate();
     }
 }

@@ -1,18 +1,22 @@
 package dev.portcullis.events;
 
-import dev.portcullis.access.RepositoryName;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.access.CurrentCaller;
 import dev.portcullis.access.NamespaceFacts;
+import dev.portcullis.access.RepositoryName;
+import dev.portcullis.core.HttpProblem;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -21,17 +25,20 @@ import java.util.Map;
 import java.util.Set;
 import org.jboss.resteasy.reactive.RestQuery;
 
-/** The activity feed: pushes, GET pulls and deletes, newest first. */
+/** The activity feed: pushes, GET pulls, deletes and access changes, newest first; JSON or CSV. */
 @Path("/api/v1/activities")
-@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
 public class ActivitiesResource {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
-    static final Set<String> ACTIONS = Set.of("push", "pull", "delete", "user.create", "bot.create", "user.update",
-            "user.delete", "team.create", "team.update", "team.delete", "member.add", "member.update",
-            "member.remove", "namespace.create", "namespace.update", "namespace.move", "namespace.delete",
-            "token.create", "token.revoke");
+    /** An export may be large, but is still bounded: page through with the cursor in the Link header. */
+    static final int MAX_CSV_LIMIT = 10_000;
+    static final Set<String> ACTIONS = Set.of("push", "pull", "delete", "repository.update", "user.create",
+            "bot.create", "user.update", "user.delete", "team.create", "team.update", "team.delete", "member.add",
+            "member.update", "member.remove", "namespace.create", "namespace.update", "namespace.move",
+            "namespace.delete", "token.create", "token.revoke");
+    static final String CSV = "text/csv";
 
     @Inject
     ActivityFeed feed;
@@ -41,25 +48,12 @@ public class ActivitiesResource {
 
     /** Admins see everything; others the namespaces they may pull from, their teams and themselves. */
     @GET
-    @Authenticated
+    @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> list(@RestQuery String repository, @RestQuery String namespace,
-            @RestQuery String action, @RestQuery Integer limit, @RestQuery String cursor) throws SQLException {
-        if (repository != null && !RepositoryName.isValid(repository)) {
-            throw HttpProblem.badRequest("repository is not a valid repository name");
-        }
-        if (namespace != null && !RepositoryName.isComponent(namespace)
-                && !NamespaceFacts.GLOBAL_NAME.equals(namespace)) {
-            throw HttpProblem.badRequest("namespace is not a valid namespace name");
-        }
-        if (action != null && !ACTIONS.contains(action)) {
-            throw HttpProblem.badRequest("action must be one of " + ACTIONS);
-        }
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        if (size < 1 || size > MAX_LIMIT) {
-            throw HttpProblem.badRequest("limit must be between 1 and " + MAX_LIMIT);
-        }
-        ActivityFeed.Page page = feed.page(new ActivityQuery(repository, namespace, action, size, decode(cursor)),
-                caller.subject());
+            @RestQuery String action, @RestQuery String tag, @RestQuery String actor, @RestQuery String from,
+            @RestQuery String to, @RestQuery Integer limit, @RestQuery String cursor) throws SQLException {
+        ActivityFeed.Page page = feed.page(query(repository, namespace, action, tag, actor, from, to, limit, cursor,
+                MAX_LIMIT), caller.subject());
         List<Map<String, Object>> items = new ArrayList<>(page.items().size());
         for (Activity a : page.items()) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -79,6 +73,77 @@ public class ActivitiesResource {
         body.put("items", items);
         body.put("next", encode(page.next()));
         return body;
+    }
+
+    /** The same feed as CSV (RFC 4180), for spreadsheets and audits; the next page's cursor is in {@code Link}. */
+    @GET
+    @Produces(CSV + ";qs=0.5")
+    public Response export(@RestQuery String repository, @RestQuery String namespace, @RestQuery String action,
+            @RestQuery String tag, @RestQuery String actor, @RestQuery String from, @RestQuery String to,
+            @RestQuery Integer limit, @RestQuery String cursor) throws SQLException {
+        ActivityFeed.Page page = feed.page(query(repository, namespace, action, tag, actor, from, to,
+                limit == null ? MAX_CSV_LIMIT : limit, cursor, MAX_CSV_LIMIT), caller.subject());
+        StringBuilder csv = new StringBuilder("timestamp,action,actor,namespace,repository,tag,digest,team,user,detail\r\n");
+        for (Activity a : page.items()) {
+            csv.append(String.join(",", cell(DateTimeFormatter.ISO_INSTANT.format(a.timestamp())), cell(a.action()),
+                    cell(a.actor()), cell(a.namespace()), cell(a.repository()), cell(a.tag()), cell(a.digest()),
+                    cell(a.team()), cell(a.targetUser()), cell(a.detail()))).append("\r\n");
+        }
+        Response.ResponseBuilder answer = Response.ok(csv.toString().getBytes(StandardCharsets.UTF_8), CSV + "; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"activities.csv\"");
+        if (page.next() != null) {
+            answer.header("Link", "<?cursor=" + encode(page.next()) + ">; rel=\"next\"");
+        }
+        return answer.build();
+    }
+
+    private static ActivityQuery query(String repository, String namespace, String action, String tag, String actor,
+            String from, String to, Integer limit, String cursor, int maxLimit) {
+        if (repository != null && !RepositoryName.isValid(repository)) {
+            throw HttpProblem.badRequest("repository is not a valid repository name");
+        }
+        if (namespace != null && !RepositoryName.isComponent(namespace)
+                && !NamespaceFacts.GLOBAL_NAME.equals(namespace)) {
+            throw HttpProblem.badRequest("namespace is not a valid namespace name");
+        }
+        if (action != null && !ACTIONS.contains(action)) {
+            throw HttpProblem.badRequest("action must be one of " + ACTIONS);
+        }
+        if (tag != null && (tag.isEmpty() || tag.length() > 128)) {
+            throw HttpProblem.badRequest("tag must be 1 to 128 characters");
+        }
+        if (actor != null && (actor.isEmpty() || actor.length() > 255)) {
+            throw HttpProblem.badRequest("actor must be 1 to 255 characters");
+        }
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > maxLimit) {
+            throw HttpProblem.badRequest("limit must be between 1 and " + maxLimit);
+        }
+        return new ActivityQuery(repository, namespace, action, tag, actor, instant("from", from), instant("to", to),
+                size, decode(cursor));
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw HttpProblem.badRequest(name + " must be an RFC 3339 time such as 2026-11-27T00:00:00Z");
+        }
+    }
+
+    /** RFC 4180 quoting, and a leading quote against formula injection in spreadsheets. */
+    static String cell(String value) {
+        if (value == null) {
+            return "";
+        }
+        String text = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
+            return "\"" + text.replace("\"", "\"\"") + "\"";
+        }
+        return text;
     }
 
     static String encode(ActivityQuery.Cursor cursor) {

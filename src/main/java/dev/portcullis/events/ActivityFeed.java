@@ -1,6 +1,7 @@
 package dev.portcullis.events;
 
 import dev.portcullis.access.Subject;
+import dev.portcullis.access.VisibleNamespaces;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,9 @@ public class ActivityFeed {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    VisibleNamespaces visible;
+
     /** One page and the cursor of the next one (null on the last page). */
     public record Page(List<Activity> items, ActivityQuery.Cursor next) {
     }
@@ -31,15 +35,13 @@ public class ActivityFeed {
                 + " target_user, detail, occurred_at FROM activities WHERE 1=1");
         List<Object> args = new ArrayList<>();
         if (!viewer.admin()) {
-            // Namespaces the viewer may pull from (protected, public, personal, its teams'), its teams, itself.
-            sql.append(" ").append("""
-                    AND (namespace IN (SELECT n.name FROM namespaces n
-                            LEFT JOIN team_members m ON m.team_id = n.team_id AND m.user_id = @uid
-                            WHERE n.visibility IN ('PROTECTED', 'PUBLIC') OR n.owner_user_id = @uid
-                               OR m.user_id IS NOT NULL)
-                       OR team IN (SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id
-                            WHERE m.user_id = @uid)
-                       OR target_user = ?)""");
+            // What the viewer may pull from, its teams' changes, and changes to its own account.
+            VisibleNamespaces.Condition namespaces = visible.on("namespace", viewer);
+            VisibleNamespaces.Condition teams = visible.teams("team", viewer);
+            sql.append(" AND (").append(namespaces.sql()).append(" OR ").append(teams.sql())
+                    .append(" OR target_user = ?)");
+            args.addAll(namespaces.args());
+            args.addAll(teams.args());
             args.add(viewer.name());
         }
         if (query.repository() != null) {
@@ -54,6 +56,22 @@ public class ActivityFeed {
             sql.append(" AND action = ?");
             args.add(query.action());
         }
+        if (query.tag() != null) {
+            sql.append(" AND tag = ?");
+            args.add(query.tag());
+        }
+        if (query.actor() != null) {
+            sql.append(" AND actor = ?");
+            args.add(query.actor());
+        }
+        if (query.from() != null) {
+            sql.append(" AND occurred_at >= ?");
+            args.add(Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            sql.append(" AND occurred_at < ?");
+            args.add(Timestamp.from(query.to()));
+        }
         if (query.after() != null) {
             Timestamp at = Timestamp.from(Instant.EPOCH.plus(query.after().epochMicros(), ChronoUnit.MICROS));
             sql.append(" AND (occurred_at < ? OR (occurred_at = ? AND id < ?))");
@@ -66,15 +84,6 @@ public class ActivityFeed {
 
         List<Activity> items = new ArrayList<>();
         String statement = sql.toString();
-        if (!viewer.admin()) {
-            statement = statement.replace("@uid", "(SELECT id FROM users WHERE username = ?)");
-            List<Object> withIds = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                withIds.add(viewer.name());
-            }
-            withIds.addAll(args);
-            args = withIds;
-        }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
             for (int i = 0; i < args.size(); i++) {
                 s.setObject(i + 1, args.get(i));

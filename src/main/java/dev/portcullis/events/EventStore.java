@@ -1,5 +1,7 @@
 package dev.portcullis.events;
 
+import dev.portcullis.registry.Catalog;
+import dev.portcullis.registry.RegistryClient;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,7 +69,14 @@ public class EventStore {
             connection.setAutoCommit(false);
             try {
                 inserted = insertEvents(connection, envelope.events());
-                insertActivities(connection, envelope.events());
+                List<RegistryEvent> fresh = new ArrayList<>();
+                for (int i = 0; i < inserted.length; i++) {
+                    if (inserted[i] != 0) {
+                        fresh.add(envelope.events().get(i));
+                    }
+                }
+                insertActivities(connection, fresh);
+                updateCatalog(connection, fresh);
                 insertParked(connection, envelope.parked());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -129,10 +138,33 @@ public class EventStore {
         return counts;
     }
 
+    /** Repositories and tags follow the events stored for the first time (a repeat changes nothing). */
+    private static void updateCatalog(Connection connection, List<RegistryEvent> events) throws SQLException {
+        for (RegistryEvent e : events) {
+            String change = e.activity();
+            if (change == null) {
+                continue;
+            }
+            switch (change) {
+                case "push" -> Catalog.push(connection, e.repository(), e.tag(), e.digest(), e.mediaType(),
+                        e.actor(), e.timestamp());
+                case "pull" -> {
+                    if (!RegistryClient.INTERNAL_SUBJECT.equals(e.actor())) {
+                        Catalog.pull(connection, e.repository(), e.tag(), e.digest(), e.timestamp());
+                    }
+                }
+                case "delete" -> Catalog.delete(connection, e.repository(), e.tag(), e.digest(), e.timestamp());
+                default -> {
+                }
+            }
+        }
+    }
+
     private static void insertActivities(Connection connection, List<RegistryEvent> events) throws SQLException {
         List<RegistryEvent> shown = new ArrayList<>();
         for (RegistryEvent e : events) {
-            if (e.activity() != null) {
+            // Portcullis's own reads and deletes are recorded by whoever asked for them, not as "_portcullis".
+            if (e.activity() != null && !RegistryClient.INTERNAL_SUBJECT.equals(e.actor())) {
                 shown.add(e);
             }
         }

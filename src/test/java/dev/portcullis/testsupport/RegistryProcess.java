@@ -121,9 +121,14 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** Writes {@code <workDir>/config.yml}, starts the registry and waits until {@code /v2/} answers. */
     public static RegistryProcess start(Path workDir, Config config) {
+        return start(workDir, config, FreePort.next());
+    }
+
+    /** On a given port: the one Portcullis was configured with ({@link RegistryPortResource}). */
+    public static RegistryProcess start(Path workDir, Config config, int port) {
         Path binary = DebianPackages.require("docker-registry", "docker-registry");
         Path dir = workDir.toAbsolutePath();
-        RegistryProcess registry = new RegistryProcess(dir, config, FreePort.next());
+        RegistryProcess registry = new RegistryProcess(dir, config, port);
         Path configFile = dir.resolve("config.yml");
         try {
             Files.createDirectories(dir.resolve("storage"));

@@ -1,0 +1,265 @@
+package dev.portcullis.registry;
+
+import dev.portcullis.access.AccessService;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Repairs the picture from the registry itself: walks {@code _catalog} and every repository's tags, adds what
+ * is missing (pushed before Portcullis was installed, or while notifications were off) and removes only what
+ * the registry positively says is gone. Any error while walking changes nothing: the walk is read whole
+ * first, then applied in one transaction. Tags pushed after the walk started are never touched.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    static final String LEASE = "reconcile";
+    static final int MAX_LISTED_CHANGES = 200;
+
+    @Inject
+    RegistryClient registry;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    Lease lease;
+
+    @Inject
+    MeterRegistry meters;
+
+    /** What one run found and changed. */
+    public record Result(String outcome, Instant startedAt, List<String> added, List<String> changed,
+            List<String> removed, String error) {
+    }
+
+    /** Another replica is reconciling right now. */
+    public static class Busy extends Exception {
+        Busy() {
+            super("a reconciliation is running on another replica", null, false, false);
+        }
+    }
+
+    @Scheduled(every = "${portcullis.registry.reconcile-every}", delayed = "${portcullis.registry.reconcile-every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void scheduled() {
+        if (!registry.configured()) {
+            return;
+        }
+        try {
+            Result result = run();
+            LOG.infof("reconciliation %s: %d added, %d changed, %d removed", result.outcome(), result.added().size(),
+                    result.changed().size(), result.removed().size());
+        } catch (Busy e) {
+            LOG.debug(e.getMessage());
+        } catch (SQLException e) {
+            LOG.warnf("reconciliation not run: %s", e.getMessage());
+        }
+    }
+
+    public Result run() throws Busy, SQLException {
+        if (!lease.acquire(LEASE, Duration.ofMinutes(30))) {
+            throw new Busy();
+        }
+        Instant started = Instant.now();
+        try {
+            Map<String, Map<String, String>> picture;
+            try {
+                picture = walk();
+            } catch (RegistryClient.RegistryUnavailable e) {
+                Result failed = new Result("failed", started, List.of(), List.of(), List.of(), e.getMessage());
+                record(failed);
+                meters.counter("portcullis.reconciliations", "outcome", "failed").increment();
+                return failed;
+            }
+            Result result = apply(picture, started);
+            record(result);
+            meters.counter("portcullis.reconciliations", "outcome", "ok").increment();
+            meters.counter("portcullis.reconciliation.changes", "kind", "added").increment(result.added().size());
+            meters.counter("portcullis.reconciliation.changes", "kind", "removed").increment(result.removed().size());
+            return result;
+        } finally {
+            lease.release(LEASE);
+        }
+    }
+
+    /** repository → (tag → digest), for every repository the registry lists and still knows. */
+    Map<String, Map<String, String>> walk() throws RegistryClient.RegistryUnavailable {
+        Map<String, Map<String, String>> picture = new LinkedHashMap<>();
+        for (String repository : registry.catalog()) {
+            Optional<List<String>> tags = registry.tags(repository);
+            if (tags.isEmpty()) {
+                continue; // listed, then gone: the registry says it has no such repository now
+            }
+            Map<String, String> digests = new LinkedHashMap<>();
+            for (String tag : tags.get()) {
+                registry.digestOf(repository, tag).ifPresent(digest -> digests.put(tag, digest));
+            }
+            picture.put(repository, digests);
+        }
+        return picture;
+    }
+
+    private Result apply(Map<String, Map<String, String>> picture, Instant started) throws SQLException {
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        Timestamp before = Timestamp.from(started);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Map<String, Map<String, String>> known = known(c);
+                for (var entry : picture.entrySet()) {
+                    String repository = entry.getKey();
+                    Map<String, String> ours = known.getOrDefault(repository, Map.of());
+                    ensureRepository(c, repository, started);
+                    for (var tag : entry.getValue().entrySet()) {
+                        String digest = ours.get(tag.getKey());
+                        if (digest == null) {
+                            if (insertTag(c, repository, tag.getKey(), tag.getValue(), started)) {
+                                added.add(repository + ":" + tag.getKey());
+                            }
+                        } else if (!digest.equals(tag.getValue())
+                                && moveTag(c, repository, tag.getKey(), tag.getValue(), before)) {
+                            changed.add(repository + ":" + tag.getKey());
+                        }
+                        try (PreparedStatement s = c.prepareStatement(
+                                "INSERT IGNORE INTO manifests (digest, repository) VALUES (?, ?)")) {
+                            s.setString(1, tag.getValue());
+                            s.setString(2, repository);
+                            s.executeUpdate();
+                        }
+                    }
+                    for (String tag : ours.keySet()) {
+                        if (!entry.getValue().containsKey(tag) && deleteTag(c, repository, tag, before)) {
+                            removed.add(repository + ":" + tag);
+                        }
+                    }
+                    Catalog.countTags(c, repository);
+                }
+                // The catalog was read whole: a repository it does not list is gone from the registry.
+                for (var entry : known.entrySet()) {
+                    if (picture.containsKey(entry.getKey())) {
+                        continue;
+                    }
+                    for (String tag : entry.getValue().keySet()) {
+                        if (deleteTag(c, entry.getKey(), tag, before)) {
+                            removed.add(entry.getKey() + ":" + tag);
+                        }
+                    }
+                    Catalog.countTags(c, entry.getKey());
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return new Result("ok", started, added, changed, removed, null);
+    }
+
+    private static Map<String, Map<String, String>> known(Connection c) throws SQLException {
+        Map<String, Map<String, String>> known = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT r.name, t.name, t.digest FROM repositories r LEFT JOIN tags t ON t.repository_id = r.id""");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                Map<String, String> tags = known.computeIfAbsent(rs.getString(1), k -> new HashMap<>());
+                if (rs.getString(2) != null) {
+                    tags.put(rs.getString(2), rs.getString(3));
+                }
+            }
+        }
+        return known;
+    }
+
+    /** A repository found only now: its last push is unknown, so it counts as pushed when found. */
+    private static void ensureRepository(Connection c, String repository, Instant found) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT IGNORE INTO repositories (name, namespace, last_push_at) VALUES (?, ?, ?)")) {
+            s.setString(1, repository);
+            s.setString(2, AccessService.namespaceName(repository));
+            s.setTimestamp(3, Timestamp.from(found));
+            s.executeUpdate();
+        }
+    }
+
+    private static boolean insertTag(Connection c, String repository, String tag, String digest, Instant at)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT IGNORE INTO tags (repository_id, name, digest, pushed_at)
+                SELECT id, ?, ?, ? FROM repositories WHERE name = ?""")) {
+            s.setString(1, tag);
+            s.setString(2, digest);
+            s.setTimestamp(3, Timestamp.from(at));
+            s.setString(4, repository);
+            return s.executeUpdate() > 0;
+        }
+    }
+
+    private static boolean moveTag(Connection c, String repository, String tag, String digest, Timestamp before)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                UPDATE tags SET digest = ? WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)
+                AND name = ? AND pushed_at < ?""")) {
+            s.setString(1, digest);
+            s.setString(2, repository);
+            s.setString(3, tag);
+            s.setTimestamp(4, before);
+            return s.executeUpdate() > 0;
+        }
+    }
+
+    private static boolean deleteTag(Connection c, String repository, String tag, Timestamp before)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)
+                AND name = ? AND pushed_at < ?""")) {
+            s.setString(1, repository);
+            s.setString(2, tag);
+            s.setTimestamp(3, before);
+            return s.executeUpdate() > 0;
+        }
+    }
+
+    private void record(Result result) throws SQLException {
+        List<String> changes = new ArrayList<>();
+        result.added().forEach(a -> changes.add("+" + a));
+        result.changed().forEach(a -> changes.add("~" + a));
+        result.removed().forEach(a -> changes.add("-" + a));
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO reconciliations (started_at, finished_at, outcome, added, removed, changes, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setTimestamp(1, Timestamp.from(result.startedAt()));
+            s.setTimestamp(2, Timestamp.from(Instant.now()));
+            s.setString(3, result.outcome());
+            s.setInt(4, result.added().size());
+            s.setInt(5, result.removed().size());
+            s.setString(6, String.join("\n", changes.subList(0, Math.min(changes.size(), MAX_LISTED_CHANGES))));
+            s.setString(7, result.error() == null ? null
+                    : result.error().substring(0, Math.min(result.error().length(), 1024)));
+            s.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,366 @@
+package dev.portcullis.registry;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.portcullis.access.AccessService;
+import dev.portcullis.access.Decision;
+import dev.portcullis.access.ManagementPolicy;
+import dev.portcullis.access.RepositoryName;
+import dev.portcullis.access.Scope;
+import dev.portcullis.access.Subject;
+import dev.portcullis.access.User;
+import dev.portcullis.access.VisibleNamespaces;
+import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Pagination;
+import dev.portcullis.registry.RepositoryViews.DeletedView;
+import dev.portcullis.registry.RepositoryViews.RepositoryDetailView;
+import dev.portcullis.registry.RepositoryViews.RepositoryView;
+import dev.portcullis.registry.RepositoryViews.TagView;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Browsing and curating repositories: what the caller may pull, deletes by the delete rule. */
+@ApplicationScoped
+public class Repositories {
+
+    public enum Sort { NAME, PUSHED, PULLS }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    VisibleNamespaces visible;
+
+    @Inject
+    AccessService access;
+
+    @Inject
+    RegistryClient registry;
+
+    @Inject
+    Event<CatalogChanged> changes;
+
+    public Pagination.Page<RepositoryView> list(Subject subject, String namespace, String search, Sort sort,
+            String cursor, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("""
+                SELECT r.id, r.name, r.namespace, r.description, r.tag_count, r.pull_count,
+                  (SELECT COUNT(*) FROM stars s WHERE s.repository_id = r.id), r.last_push_at, r.last_pull_at
+                FROM repositories r WHERE\s""");
+        VisibleNamespaces.Condition condition = visible.on("r.namespace", subject);
+        sql.append(condition.sql());
+        List<Object> args = new ArrayList<>(condition.args());
+        if (namespace != null) {
+            sql.append(" AND r.namespace = ?");
+            args.add(namespace);
+        }
+        if (search != null && !search.isBlank()) {
+            sql.append(" AND r.name LIKE ? ESCAPE '!'");
+            args.add("%" + search.trim().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        String position = Pagination.decode(cursor);
+        switch (sort) {
+            case NAME -> {
+                if (!position.isEmpty()) {
+                    sql.append(" AND r.name > ?");
+                    args.add(position);
+                }
+                sql.append(" ORDER BY r.name");
+            }
+            case PUSHED -> {
+                if (!position.isEmpty()) {
+                    long[] key = key(position);
+                    Timestamp at = Timestamp.from(Instant.EPOCH.plus(key[0], ChronoUnit.MICROS));
+                    sql.append(" AND (r.last_push_at < ? OR (r.last_push_at = ? AND r.id < ?))");
+                    args.addAll(List.of(at, at, key[1]));
+                }
+                sql.append(" ORDER BY r.last_push_at DESC, r.id DESC");
+            }
+            case PULLS -> {
+                if (!position.isEmpty()) {
+                    long[] key = key(position);
+                    sql.append(" AND (r.pull_count < ? OR (r.pull_count = ? AND r.id < ?))");
+                    args.addAll(List.of(key[0], key[0], key[1]));
+                }
+                sql.append(" ORDER BY r.pull_count DESC, r.id DESC");
+            }
+        }
+        sql.append(" LIMIT ?");
+        args.add(limit + 1);
+        List<Object[]> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp pushed = rs.getTimestamp(8);
+                    Timestamp pulled = rs.getTimestamp(9);
+                    rows.add(new Object[] {rs.getLong(1), new RepositoryView(rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getInt(5), rs.getLong(6), rs.getLong(7),
+                            pushed == null ? null : pushed.toInstant(), pulled == null ? null : pulled.toInstant())});
+                }
+            }
+        }
+        Pagination.Page<Object[]> page = Pagination.page(rows, limit, row -> {
+            RepositoryView r = (RepositoryView) row[1];
+            return switch (sort) {
+                case NAME -> r.name();
+                case PUSHED -> ChronoUnit.MICROS.between(Instant.EPOCH,
+                        r.lastPushAt() == null ? Instant.EPOCH : r.lastPushAt()) + "." + row[0];
+                case PULLS -> r.pulls() + "." + row[0];
+            };
+        });
+        return new Pagination.Page<>(page.items().stream().map(row -> (RepositoryView) row[1]).toList(), page.next());
+    }
+
+    public RepositoryDetailView show(Subject subject, String name) throws SQLException {
+        requirePull(subject, name);
+        try (Connection c = dataSource.getConnection()) {
+            long id;
+            RepositoryDetailView head;
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT r.id, r.namespace, r.description, r.pull_count,
+                      (SELECT COUNT(*) FROM stars s WHERE s.repository_id = r.id),
+                      (SELECT COUNT(*) FROM stars s JOIN users u ON u.id = s.user_id
+                         WHERE s.repository_id = r.id AND u.username = ?),
+                      r.last_push_at, r.last_pull_at FROM repositories r WHERE r.name = ?""")) {
+                s.setString(1, subject.name());
+                s.setString(2, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw HttpProblem.notFound("no repository '" + name + "'");
+                    }
+                    id = rs.getLong(1);
+                    head = new RepositoryDetailView(name, rs.getString(2), rs.getString(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6) > 0, instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
+                            List.of());
+                }
+            }
+            List<TagView> tags = tags(c, id, null);
+            return new RepositoryDetailView(head.name(), head.namespace(), head.description(), head.pulls(),
+                    head.stars(), head.starred(), head.lastPushAt(), head.lastPullAt(), tags);
+        }
+    }
+
+    public TagView tag(Subject subject, String name, String tag) throws SQLException {
+        requirePull(subject, name);
+        try (Connection c = dataSource.getConnection()) {
+            List<TagView> tags = tags(c, repositoryId(c, name), tag);
+            if (tags.isEmpty()) {
+                throw HttpProblem.notFound("no tag '" + tag + "' in '" + name + "'");
+            }
+            return tags.get(0);
+        }
+    }
+
+    /**
+     * Deletes the image a tag names, in the registry ({@code DELETE /v2/<name>/manifests/<digest>}) and here.
+     * Other tags on the same digest go with it, so that needs {@code force}.
+     */
+    @Transactional
+    public DeletedView deleteTag(Subject subject, String name, String tag, boolean force) throws SQLException {
+        requireDelete(subject, name);
+        try (Connection c = dataSource.getConnection()) {
+            long id = repositoryId(c, name);
+            List<TagView> tags = tags(c, id, tag);
+            if (tags.isEmpty()) {
+                throw HttpProblem.notFound("no tag '" + tag + "' in '" + name + "'");
+            }
+            String digest = tags.get(0).digest();
+            List<String> sharing = tagsOn(c, id, digest);
+            if (sharing.size() > 1 && !force) {
+                throw HttpProblem.conflict("deleting '" + tag + "' deletes image " + digest + ", which tags "
+                        + sharing + " also name; repeat with force=true to delete them all");
+            }
+            return deleteDigest(c, subject, name, digest);
+        }
+    }
+
+    /** Deletes every image of a repository; the repository stays as an empty one, with its history. */
+    @Transactional
+    public List<DeletedView> deleteRepository(Subject subject, String name) throws SQLException {
+        requireDelete(subject, name);
+        List<DeletedView> deleted = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            long id = repositoryId(c, name);
+            List<String> digests = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT DISTINCT digest FROM tags WHERE repository_id = ? ORDER BY digest")) {
+                s.setLong(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        digests.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String digest : digests) {
+                deleted.add(deleteDigest(c, subject, name, digest));
+            }
+        }
+        return deleted;
+    }
+
+    private DeletedView deleteDigest(Connection c, Subject subject, String name, String digest) throws SQLException {
+        List<String> tags = tagsOn(c, repositoryId(c, name), digest);
+        try {
+            registry.deleteManifest(name, digest);
+        } catch (RegistryClient.DeleteDisabled e) {
+            throw HttpProblem.conflict(e.getMessage());
+        } catch (RegistryClient.RegistryUnavailable e) {
+            throw HttpProblem.unavailable("the registry could not delete the image: " + e.getMessage());
+        }
+        Catalog.delete(c, name, null, digest, Instant.now());
+        for (String tag : tags) {
+            changes.fire(new CatalogChanged("delete", subject.name(), name, tag, digest, null));
+        }
+        return new DeletedView(name, digest, tags);
+    }
+
+    @Transactional
+    public void describe(Subject subject, String name, String description) throws SQLException {
+        if (!ManagementPolicy.mayEditNamespace(subject, access.facts(subject, AccessService.namespaceName(name)))) {
+            requirePull(subject, name);
+            throw HttpProblem.forbidden("only owners may edit the description of '" + name + "'");
+        }
+        if (description != null && description.length() > 65_000) {
+            throw HttpProblem.unprocessable("description is longer than 65,000 characters");
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE repositories SET description = ? WHERE id = ?")) {
+            s.setString(1, description);
+            s.setLong(2, repositoryId(c, name));
+            s.executeUpdate();
+        }
+        changes.fire(new CatalogChanged("repository.update", subject.name(), name, null, null, "description"));
+    }
+
+    @Transactional
+    public void star(Subject subject, String name, boolean starred) throws SQLException {
+        requirePull(subject, name);
+        if (subject.anonymous()) {
+            throw HttpProblem.unauthorized("sign in to star repositories");
+        }
+        User user = User.findByUsername(subject.name()).orElseThrow();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(starred
+                ? "INSERT IGNORE INTO stars (user_id, repository_id) VALUES (?, ?)"
+                : "DELETE FROM stars WHERE user_id = ? AND repository_id = ?")) {
+            s.setLong(1, user.id);
+            s.setLong(2, repositoryId(c, name));
+            s.executeUpdate();
+        }
+    }
+
+    private void requirePull(Subject subject, String name) {
+        if (!RepositoryName.isValid(name) || !allowed(subject, name, "pull")) {
+            throw HttpProblem.notFound("no repository '" + name + "'");
+        }
+    }
+
+    private void requireDelete(Subject subject, String name) {
+        requirePull(subject, name);
+        if (!allowed(subject, name, "delete")) {
+            throw HttpProblem.forbidden(subject.name() + " may not delete in '" + name + "'");
+        }
+    }
+
+    private boolean allowed(Subject subject, String name, String action) {
+        Decision decision = access.decide(subject, List.of(new Scope(Scope.REPOSITORY, name, java.util.Set.of(action))))
+                .get(0);
+        return decision.granted().actions().contains(action);
+    }
+
+    private static long repositoryId(Connection c, String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM repositories WHERE name = ?")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw HttpProblem.notFound("no repository '" + name + "'");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static List<String> tagsOn(Connection c, long repositoryId, String digest) throws SQLException {
+        List<String> tags = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT name FROM tags WHERE repository_id = ? AND digest = ? ORDER BY name")) {
+            s.setLong(1, repositoryId);
+            s.setString(2, digest);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    tags.add(rs.getString(1));
+                }
+            }
+        }
+        return tags;
+    }
+
+    private static List<TagView> tags(Connection c, long repositoryId, String onlyTag) throws SQLException {
+        List<TagView> tags = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT t.name, t.digest, COALESCE(m.media_type, t.media_type), m.total_size, m.platforms, t.pushed_by,
+                  t.pushed_at, t.last_pulled_at, m.config_created, m.labels, m.fetched_at
+                FROM tags t LEFT JOIN manifests m ON m.digest = t.digest
+                WHERE t.repository_id = ?""" + (onlyTag == null ? "" : " AND t.name = ?")
+                + " ORDER BY t.pushed_at DESC, t.name")) {
+            s.setLong(1, repositoryId);
+            if (onlyTag != null) {
+                s.setString(2, onlyTag);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String platforms = rs.getString(5);
+                    tags.add(new TagView(rs.getString(1), rs.getString(2), rs.getString(3),
+                            (Long) rs.getObject(4, Long.class),
+                            platforms == null ? List.of() : Arrays.asList(platforms.split(",")),
+                            rs.getString(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
+                            instant(rs.getTimestamp(9)), labels(rs.getString(10)), rs.getTimestamp(11) == null));
+                }
+            }
+        }
+        return tags;
+    }
+
+    private static Map<String, String> labels(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return ManifestDetails.JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static long[] key(String position) {
+        try {
+            int dot = position.indexOf('.');
+            return new long[] {Long.parseLong(position.substring(0, dot)), Long.parseLong(position.substring(dot + 1))};
+        } catch (RuntimeException e) {
+            throw HttpProblem.badRequest("cursor is not one this API returned");
+        }
+    }
+
+    private static void bind(PreparedStatement s, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            s.setObject(i + 1, args.get(i));
+        }
+    }
+}
