@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.Generated;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
@@ -38,6 +39,7 @@ public class ApplicationToken extends PanacheEntityBase {
     /** Comma-separated namespace names the token is limited to; null for all. */
     public String namespaces;
 
+    @Generated // the database's default, read back so that a 201 shows what a GET shows
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 

@@ -1,11 +1,14 @@
 package dev.portcullis.access;
 
 import dev.portcullis.core.HttpProblem;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -18,6 +21,7 @@ public class Authenticator {
     public static final String TOKEN_PREFIX = "pcat_";
     /** Writing last use on every request would turn each token request into a write; a minute is precise enough. */
     static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+    static final Duration VERIFIED_FOR = Duration.ofMinutes(5);
 
     @Inject
     PasswordHasher hasher;
@@ -27,6 +31,15 @@ public class Authenticator {
 
     @Inject
     LoginThrottle throttle;
+
+    /**
+     * Passwords verified lately: a client sending the same correct password on every request pays bcrypt once
+     * per window. Keyed by an HMAC of username and password (never the password); the value is the bcrypt hash
+     * it matched, so a password change makes the entry useless at once, and every hit still loads the account
+     * (a disabled one is refused as before).
+     */
+    private final Cache<String, String> verified = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(VERIFIED_FOR).build();
 
     /** Username and password or application token, as HTTP Basic and {@code docker login} send them. */
     @Transactional
@@ -68,8 +81,12 @@ public class Authenticator {
             hasher.matchDecoy(password); // the same time as a real check: no account enumeration by timing
             return new Authentication.Rejected();
         }
-        if (!hasher.matches(password, user.passwordHash)) {
-            return new Authentication.Rejected();
+        String key = Base64.getEncoder().encodeToString(secrets.hash(username + '\0' + password));
+        if (!user.passwordHash.equals(verified.getIfPresent(key))) {
+            if (!hasher.matches(password, user.passwordHash)) {
+                return new Authentication.Rejected();
+            }
+            verified.put(key, user.passwordHash);
         }
         return user.enabled
                 ? new Authentication.Authenticated(user, user.subject(), null)

@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.Generated;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -43,6 +44,7 @@ public class Namespace extends PanacheEntityBase {
 
     public String description;
 
+    @Generated // the database's default, read back so that a 201 shows what a GET shows
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 

@@ -7,6 +7,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.Generated;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,6 +23,7 @@ public class Team extends PanacheEntityBase {
     public String name;
     public String description;
 
+    @Generated // the database's default, read back so that a 201 shows what a GET shows
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 

@@ -117,7 +117,9 @@ public class Teams {
                         "from team " + name));
             }
         }
-        TeamMember.delete("team", team);
+        // Entity deletes, not a bulk delete: the caller's own membership is managed in this session and would
+        // still point at the deleted team when the next query flushes.
+        TeamMember.<TeamMember>list("team", team).forEach(TeamMember::delete);
         team.delete();
         changes.fire(new AccessChanged("team.delete", actor.name(), null, name, null, null));
     }

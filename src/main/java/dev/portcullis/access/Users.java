@@ -127,6 +127,8 @@ public class Users {
             }
         }
         Namespace.delete("owner", user);
+        // Entity deletes: the memberships loaded above would otherwise still point at the deleted user.
+        TeamMember.<TeamMember>list("user", user).forEach(TeamMember::delete);
         user.delete();
         changes.fire(new AccessChanged("user.delete", actor, null, null, username, null));
     }

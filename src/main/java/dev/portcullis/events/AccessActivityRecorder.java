@@ -7,8 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.sql.Timestamp;
-import java.time.Instant;
 
 /** Writes access and catalog changes made through Portcullis into the feed, inside the transaction that made them: both commit or neither. */
 @ApplicationScoped
@@ -17,6 +15,7 @@ public class AccessActivityRecorder {
     @Inject
     EntityManager em;
 
+    /** The database's clock, the one teams' creation times come from (see {@link ActivityFeed}). */
     void record(@Observes AccessChanged change) {
         insert(change.action(), change.actor(), change.namespace(), null, null, null, change.team(),
                 change.targetUser(), change.detail());
@@ -32,17 +31,16 @@ public class AccessActivityRecorder {
         em.createNativeQuery("""
                         INSERT INTO activities (occurred_at, action, namespace, repository, tag, digest, team,
                           target_user, actor, detail)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)""")
-                .setParameter(1, Timestamp.from(Instant.now()))
-                .setParameter(2, action)
-                .setParameter(3, namespace)
-                .setParameter(4, repository)
-                .setParameter(5, tag)
-                .setParameter(6, digest)
-                .setParameter(7, team)
-                .setParameter(8, targetUser)
-                .setParameter(9, actor)
-                .setParameter(10, detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024))
+                        VALUES (CURRENT_TIMESTAMP(6), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)""")
+                .setParameter(1, action)
+                .setParameter(2, namespace)
+                .setParameter(3, repository)
+                .setParameter(4, tag)
+                .setParameter(5, digest)
+                .setParameter(6, team)
+                .setParameter(7, targetUser)
+                .setParameter(8, actor)
+                .setParameter(9, detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024))
                 .executeUpdate();
     }
 }

@@ -85,9 +85,9 @@ public class ActivitiesResource {
                 limit == null ? MAX_CSV_LIMIT : limit, cursor, MAX_CSV_LIMIT), caller.subject());
         StringBuilder csv = new StringBuilder("timestamp,action,actor,namespace,repository,tag,digest,team,user,detail\r\n");
         for (Activity a : page.items()) {
-            csv.append(String.join(",", cell(DateTimeFormatter.ISO_INSTANT.format(a.timestamp())), cell(a.action()),
-                    cell(a.actor()), cell(a.namespace()), cell(a.repository()), cell(a.tag()), cell(a.digest()),
-                    cell(a.team()), cell(a.targetUser()), cell(a.detail()))).append("\r\n");
+            csv.append(String.join(",", CsvCells.cell(DateTimeFormatter.ISO_INSTANT.format(a.timestamp())), CsvCells.cell(a.action()),
+                    CsvCells.cell(a.actor()), CsvCells.cell(a.namespace()), CsvCells.cell(a.repository()), CsvCells.cell(a.tag()), CsvCells.cell(a.digest()),
+                    CsvCells.cell(a.team()), CsvCells.cell(a.targetUser()), CsvCells.cell(a.detail()))).append("\r\n");
         }
         Response.ResponseBuilder answer = Response.ok(csv.toString().getBytes(StandardCharsets.UTF_8), CSV + "; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"activities.csv\"");
@@ -132,18 +132,6 @@ public class ActivitiesResource {
         } catch (DateTimeParseException e) {
             throw HttpProblem.badRequest(name + " must be an RFC 3339 time such as 2026-11-27T00:00:00Z");
         }
-    }
-
-    /** RFC 4180 quoting, and a leading quote against formula injection in spreadsheets. */
-    static String cell(String value) {
-        if (value == null) {
-            return "";
-        }
-        String text = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-            return "\"" + text.replace("\"", "\"\"") + "\"";
-        }
-        return text;
     }
 
     static String encode(ActivityQuery.Cursor cursor) {

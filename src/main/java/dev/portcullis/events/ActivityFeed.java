@@ -38,7 +38,9 @@ public class ActivityFeed {
             // What the viewer may pull from, its teams' changes, and changes to its own account.
             VisibleNamespaces.Condition namespaces = visible.on("namespace", viewer);
             VisibleNamespaces.Condition teams = visible.teams("team", viewer);
+            // A team's feed starts at its creation: a new team with a deleted team's name sees nothing of it.
             sql.append(" AND (").append(namespaces.sql()).append(" OR ").append(teams.sql())
+                    .append(" AND occurred_at >= (SELECT t.created_at FROM teams t WHERE t.name = activities.team)")
                     .append(" OR target_user = ?)");
             args.addAll(namespaces.args());
             args.addAll(teams.args());

@@ -76,6 +76,8 @@ public class EventStore {
                     }
                 }
                 insertActivities(connection, fresh);
+                // Rows were inserted in id order (one lock order); effects apply in the order things happened.
+                fresh.sort(Comparator.comparing(RegistryEvent::timestamp));
                 updateCatalog(connection, fresh);
                 insertParked(connection, envelope.parked());
                 connection.commit();
