@@ -1,6 +1,7 @@
 package dev.portcullis.access;
 
 import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Pagination;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -62,9 +63,11 @@ public class ApplicationTokens {
     }
 
     @Transactional
-    public List<ApplicationToken> list(Subject actor, String username) {
+    public Pagination.Page<ApplicationToken> list(Subject actor, String username, long afterId, int limit) {
         User owner = visibleOwner(actor, username);
-        return ApplicationToken.list("user = ?1 order by id", owner);
+        List<ApplicationToken> rows = ApplicationToken.find("user = ?1 and id > ?2 order by id", owner, afterId)
+                .page(0, limit + 1).list();
+        return Pagination.page(rows, limit, t -> Long.toString(t.id));
     }
 
     /** Revokes at once: the next token request with it fails, and its refresh tokens die with it. */

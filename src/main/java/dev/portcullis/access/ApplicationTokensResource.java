@@ -1,8 +1,10 @@
 package dev.portcullis.access;
 
 import dev.portcullis.access.ApiViews.CreatedTokenView;
+import dev.portcullis.access.ApiViews.PageView;
 import dev.portcullis.access.ApiViews.TokenView;
 import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Pagination;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,6 +19,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
 /** A user's application tokens: only the user themselves or an admin, never another user. */
 @Path("/api/v1/users/{username}/application-tokens")
@@ -40,9 +43,18 @@ public class ApplicationTokensResource {
     @Inject
     CurrentCaller caller;
 
+    /** Every token, revoked ones too (with {@code revokedAt}), oldest first; never a secret. */
     @GET
-    public List<TokenView> list(@RestPath String username) {
-        return tokens.list(caller.subject(), username).stream().map(TokenView::of).toList();
+    public PageView<TokenView> list(@RestPath String username, @RestQuery Integer limit, @RestQuery String cursor) {
+        String position = Pagination.decode(cursor);
+        long after;
+        try {
+            after = position.isEmpty() ? 0 : Long.parseLong(position);
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest("cursor is not one this API returned");
+        }
+        Pagination.Page<ApplicationToken> page = tokens.list(caller.subject(), username, after, Pagination.limit(limit));
+        return new PageView<>(page.items().stream().map(TokenView::of).toList(), page.next());
     }
 
     @POST

@@ -125,9 +125,11 @@ public class Teams {
     }
 
     @Transactional
-    public List<TeamMember> members(Subject subject, String teamName) {
+    public Pagination.Page<TeamMember> members(Subject subject, String teamName, String afterUsername, int limit) {
         Team team = visible(subject, teamName);
-        return TeamMember.list("team = ?1 order by user.username", team);
+        List<TeamMember> rows = TeamMember.find("team = ?1 and user.username > ?2 order by user.username", team,
+                afterUsername).page(0, limit + 1).list();
+        return Pagination.page(rows, limit, m -> m.user.username);
     }
 
     @Transactional

@@ -19,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.List;
 import java.util.Set;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -81,8 +80,10 @@ public class TeamsResource {
 
     @GET
     @Path("{team}/members")
-    public List<MemberView> members(@RestPath String team) {
-        return teams.members(caller.subject(), team).stream().map(MemberView::of).toList();
+    public PageView<MemberView> members(@RestPath String team, @RestQuery Integer limit, @RestQuery String cursor) {
+        Pagination.Page<TeamMember> page = teams.members(caller.subject(), team, Pagination.decode(cursor),
+                Pagination.limit(limit));
+        return new PageView<>(page.items().stream().map(MemberView::of).toList(), page.next());
     }
 
     @POST

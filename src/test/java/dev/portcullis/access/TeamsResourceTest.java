@@ -71,7 +71,7 @@ class TeamsResourceTest {
     /** username → role, as {@code caller} sees the team's members. */
     static Map<String, String> roles(String caller, String team) {
         List<Map<String, String>> members = as(caller).get(teamPath(team) + "/members")
-                .then().statusCode(200).extract().jsonPath().getList("$");
+                .then().statusCode(200).extract().jsonPath().getList("items");
         return members.stream().collect(Collectors.toMap(m -> m.get("username"), m -> m.get("role")));
     }
 

@@ -117,7 +117,7 @@ class AccessEndToEndTest {
         pushRefused("a bot's read-only token may not push, although the bot is a contributor", image, "1",
                 registry.host() + "/" + repo + ":bot", bot + ":" + botToken);
         List<Object> lastUsed = asAdmin().get("/api/v1/users/" + bot + "/application-tokens")
-                .then().statusCode(200).extract().path("lastUsedAt");
+                .then().statusCode(200).extract().path("items.lastUsedAt");
         assertEquals(1, lastUsed.size(), () -> "tokens of " + bot + ", last used: " + lastUsed);
         assertNotNull(lastUsed.get(0), "the token server records the bot token's last use");
 

@@ -46,6 +46,10 @@ class CatalogEndToEndTest {
     }
 
     RegistryProcess start(boolean notifications) throws Exception {
+        return start(notifications, true);
+    }
+
+    RegistryProcess start(boolean notifications, boolean deletes) throws Exception {
         if (work == null) {
             work = Files.createTempDirectory("portcullis-catalog");
             Files.writeString(work.resolve("token.pem"),
@@ -57,6 +61,7 @@ class CatalogEndToEndTest {
         if (notifications) {
             config.notifications(portcullis + "/v2/webhooks/events", "test-events-secret");
         }
+        config.deleteEnabled(deletes);
         registry = RegistryProcess.start(work.resolve("registry"), config.build(), RegistryPortResource.port());
         return registry;
     }
@@ -171,6 +176,21 @@ class CatalogEndToEndTest {
                 .then().statusCode(200)
                 .body("reachable", equalTo(false))
                 .body("lastReconciliation.outcome", equalTo("failed"));
+    }
+
+    @Test
+    void aRegistryThatRefusesDeletesIsNamedAsTheCause() throws Exception {
+        String dan = TestUsers.create("dan");
+        start(true, false);
+        Path image = OciImage.write(work.resolve("kept"), "1", "k.txt", "kept".getBytes(StandardCharsets.UTF_8));
+        String repo = dan + "/kept";
+        assertTrue(Skopeo.push(image, "1", registry.host() + "/" + repo + ":1", creds(dan)).ok());
+        await(dan, repo, r -> r.statusCode() == 200 && r.jsonPath().getList("tags").size() == 1);
+        given().auth().preemptive().basic(dan, TestUsers.PASSWORD).delete("/api/v1/repositories/" + repo + "/tags/1")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("storage.delete.enabled"));
+        repository(dan, repo).then().body("tags[0].name", equalTo("1"));
+        assertTrue(Skopeo.inspect(registry.host() + "/" + repo + ":1", creds(dan)).ok(), "the image is still there");
     }
 
     static org.hamcrest.Matcher<Iterable<? extends Object>> everyItem(String value) {
