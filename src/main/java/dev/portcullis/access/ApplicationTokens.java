@@ -17,6 +17,8 @@ public class ApplicationTokens {
 
     static final int MAX_LIVE_TOKENS = 50;
     static final int MAX_NAME = 100;
+    /** The width of the column application_tokens.namespaces, which holds the names comma-separated. */
+    static final int MAX_NAMESPACES_LENGTH = 4096;
 
     @Inject
     SecretHasher hasher;
@@ -44,6 +46,9 @@ public class ApplicationTokens {
                 throw HttpProblem.unprocessable("'" + ns + "' is not a namespace name");
             }
             limitedTo.add(ns);
+        }
+        if (String.join(",", limitedTo).length() > MAX_NAMESPACES_LENGTH) {
+            throw HttpProblem.unprocessable("namespaces: at most " + MAX_NAMESPACES_LENGTH + " characters in all");
         }
         if (ApplicationToken.count("user = ?1 and revokedAt is null", owner) >= MAX_LIVE_TOKENS) {
             throw HttpProblem.conflict(username + " has " + MAX_LIVE_TOKENS + " live tokens: revoke one first");

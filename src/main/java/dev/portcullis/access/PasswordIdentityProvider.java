@@ -36,6 +36,11 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
         }
 
         static SecurityIdentity of(Authentication result) {
+            if (result instanceof Authentication.Disabled disabled) {
+                // As at the token endpoint: said only to whoever knows the secret.
+                throw new AuthenticationFailedException(
+                        dev.portcullis.core.HttpProblem.forbidden("account " + disabled.username() + " is disabled"));
+            }
             if (!(result instanceof Authentication.Authenticated authenticated)) {
                 throw new AuthenticationFailedException();
             }

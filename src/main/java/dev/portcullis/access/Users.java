@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -97,6 +98,10 @@ public class Users {
             }
             checkPassword(patch.text("password"));
             user.passwordHash = hasher.hash(patch.text("password"));
+            // Identity tokens got with the old password stop too (those of application tokens live on).
+            User.getEntityManager().createNativeQuery("UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6)"
+                    + " WHERE user_id = ?1 AND application_token_id IS NULL AND revoked_at IS NULL")
+                    .setParameter(1, user.id).executeUpdate();
         }
         boolean wasActiveAdmin = user.admin && user.enabled;
         if (patch.has("admin")) {
@@ -144,8 +149,13 @@ public class Users {
     }
 
     private static void checkPassword(String password) {
-        if (password == null || password.length() < 8 || password.length() > 1024) {
-            throw HttpProblem.unprocessable("password must be 8 to 1024 characters");
+        // bcrypt reads 72 bytes and ignores the rest, so longer passwords would not count in full.
+        if (password == null || password.length() < 8 || password.getBytes(StandardCharsets.UTF_8).length > 72) {
+            throw HttpProblem.unprocessable("password must be 8 characters to 72 bytes");
+        }
+        if (password.startsWith(Authenticator.TOKEN_PREFIX)) {
+            throw HttpProblem.unprocessable("a password must not start with '" + Authenticator.TOKEN_PREFIX
+                    + "', which marks application tokens");
         }
     }
 

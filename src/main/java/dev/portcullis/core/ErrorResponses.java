@@ -1,6 +1,7 @@
 package dev.portcullis.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -9,6 +10,7 @@ import jakarta.persistence.PersistenceException;
 import org.hibernate.exception.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.sql.DataTruncation;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
@@ -63,6 +65,12 @@ public class ErrorResponses {
         return render(HttpProblem.badRequest("the request body is not valid JSON of the expected shape"), request);
     }
 
+    /** A field of the wrong type: as specific as Quarkus's built-in mapper, which answers outside problem+json. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, HttpServerRequest request) {
+        return unreadableJson(e, request);
+    }
+
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, HttpServerRequest request) {
         int status = e.getResponse().getStatus();
@@ -84,7 +92,7 @@ public class ErrorResponses {
     /** A statement the database refused (syntax, data): a bug, not an outage, so no retry will help. */
     private static boolean isOurMistake(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLSyntaxErrorException || t instanceof SQLDataException) {
+            if (t instanceof SQLSyntaxErrorException || t instanceof SQLDataException || t instanceof DataTruncation) {
                 return true;
             }
         }

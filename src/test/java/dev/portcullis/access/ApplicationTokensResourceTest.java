@@ -126,10 +126,10 @@ class ApplicationTokensResourceTest {
         return actions;
     }
 
-    /** The list entry of one token as the caller sees it; fails when the token is not listed. */
+    /** The list entry of one token as the caller sees it (first page); fails when the token is not listed. */
     static Map<String, Object> listedToken(RequestSpecification caller, String username, long id) {
         List<Map<String, Object>> tokens = caller.get(tokensOf(username)).then().statusCode(200)
-                .extract().jsonPath().getList("$");
+                .extract().jsonPath().getList("items");
         return tokens.stream().filter(t -> ((Number) t.get("id")).longValue() == id).findFirst()
                 .orElseThrow(() -> new AssertionError("token " + id + " is not listed: " + tokens));
     }
@@ -191,6 +191,21 @@ class ApplicationTokensResourceTest {
     }
 
     @Test
+    void theListIsPaginatedOldestFirst() {
+        List<Long> ids = List.of(newToken().id(), newToken().id(), newToken().id());
+
+        JsonPath first = asUser(owner).queryParam("limit", 2).get(tokensOf(owner))
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(ids.subList(0, 2), first.getList("items.id", Long.class));
+        assertNotNull(first.getString("next"));
+        JsonPath second = asUser(owner).queryParam("limit", 2).queryParam("cursor", first.getString("next"))
+                .get(tokensOf(owner)).then().statusCode(200).extract().jsonPath();
+        assertEquals(ids.subList(2, 3), second.getList("items.id", Long.class));
+        assertNull(second.getString("next"), "the last page");
+        assertProblem(asUser(owner).queryParam("limit", 0).get(tokensOf(owner)), 400);
+    }
+
+    @Test
     void aRevokedTokenFailsAtTheNextTokenRequest() {
         Created token = newToken();
         assertEquals(200, registryToken(owner, token.secret()).statusCode());
@@ -218,13 +233,13 @@ class ApplicationTokensResourceTest {
 
         assertEquals(200, registryToken(owner, token.secret()).statusCode(), "the token still works");
         assertNull(listedToken(asUser(owner), owner, token.id()).get("revokedAt"));
-        asUser(owner).get(tokensOf(owner)).then().statusCode(200).body("name", not(hasItem("stolen")));
+        asUser(owner).get(tokensOf(owner)).then().statusCode(200).body("items.name", not(hasItem("stolen")));
     }
 
     @Test
     void anAdminManagesAnyonesTokens() {
         Created token = created(createToken(asAdmin(), owner, Map.of("name", "by-admin")));
-        asAdmin().get(tokensOf(owner)).then().statusCode(200).body("name", hasItem("by-admin"));
+        asAdmin().get(tokensOf(owner)).then().statusCode(200).body("items.name", hasItem("by-admin"));
         assertEquals(200, registryToken(owner, token.secret()).statusCode());
         asAdmin().delete(tokensOf(owner) + "/" + token.id()).then().statusCode(204);
         assertNotNull(listedToken(asUser(owner), owner, token.id()).get("revokedAt"));
@@ -291,7 +306,7 @@ class ApplicationTokensResourceTest {
 
         asAdmin().get("/api/v1/users/" + owner).then().statusCode(200)
                 .body("email", equalTo(owner + "@example.com"));
-        asUser(owner).get(tokensOf(owner)).then().statusCode(200).body("name", not(hasItem("escalate")));
+        asUser(owner).get(tokensOf(owner)).then().statusCode(200).body("items.name", not(hasItem("escalate")));
         assertNull(listedToken(asUser(owner), owner, token.id()).get("revokedAt"), "still live");
     }
 

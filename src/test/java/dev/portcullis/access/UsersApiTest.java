@@ -460,7 +460,7 @@ class UsersApiTest {
         asAdmin().delete("/api/v1/users/" + first).then().statusCode(204);
 
         asUser(second).get("/api/v1/teams/" + team + "/members").then().statusCode(200)
-                .body("username", equalTo(List.of(second)));
+                .body("items.username", equalTo(List.of(second)));
     }
 
     @Test
@@ -475,7 +475,7 @@ class UsersApiTest {
         asAdmin().delete("/api/v1/users/" + contributor).then().statusCode(204);
 
         asUser(owner).get("/api/v1/teams/" + team + "/members").then().statusCode(200)
-                .body("username", equalTo(List.of(owner)));
+                .body("items.username", equalTo(List.of(owner)));
     }
 
     @Test
