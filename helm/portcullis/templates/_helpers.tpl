@@ -1,0 +1,118 @@
+{{/* Names, labels and the values several templates share. */}}
+
+{{- define "portcullis.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The release's base name: "portcullis" for a release called portcullis, as in the generated manifests. */}}
+{{- define "portcullis.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "portcullis.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Standard labels; call with (dict "ctx" $ "component" "portcullis"). */}}
+{{- define "portcullis.labels" -}}
+helm.sh/chart: {{ include "portcullis.chart" .ctx }}
+{{ include "portcullis.selectorLabels" . }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/part-of: portcullis
+{{- with .ctx.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Selector labels: stable across upgrades (no version). */}}
+{{- define "portcullis.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "portcullis.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "portcullis.registryName" -}}{{ include "portcullis.fullname" . }}-registry{{- end }}
+{{- define "portcullis.mariadbName" -}}{{ include "portcullis.fullname" . }}-mariadb{{- end }}
+{{- define "portcullis.managementName" -}}{{ include "portcullis.fullname" . }}-management{{- end }}
+
+{{/* Secret holding events-token, admin-password, tokens-hash-key and registry-http-secret. */}}
+{{- define "portcullis.secretName" -}}
+{{- default (printf "%s-secrets" (include "portcullis.fullname" .)) .Values.portcullis.existingSecret }}
+{{- end }}
+
+{{/* kubernetes.io/tls Secret with the token signing key (tls.key) and its certificate (tls.crt). */}}
+{{- define "portcullis.signingSecretName" -}}
+{{- default (printf "%s-token-signing" (include "portcullis.fullname" .)) .Values.portcullis.signing.existingSecret }}
+{{- end }}
+
+{{/* Secret with the database username and password (and root-password for the bundled MariaDB). */}}
+{{- define "portcullis.databaseSecretName" -}}
+{{- if .Values.mariadb.enabled }}
+{{- default (printf "%s-database" (include "portcullis.fullname" .)) .Values.mariadb.existingSecret }}
+{{- else }}
+{{- default (printf "%s-database" (include "portcullis.fullname" .)) .Values.externalDatabase.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{- define "portcullis.databaseUsernameKey" -}}
+{{- if and (not .Values.mariadb.enabled) .Values.externalDatabase.existingSecret }}{{ .Values.externalDatabase.existingSecretUsernameKey }}{{ else }}username{{ end }}
+{{- end }}
+
+{{- define "portcullis.databasePasswordKey" -}}
+{{- if and (not .Values.mariadb.enabled) .Values.externalDatabase.existingSecret }}{{ .Values.externalDatabase.existingSecretPasswordKey }}{{ else }}password{{ end }}
+{{- end }}
+
+{{- define "portcullis.jdbcUrl" -}}
+{{- if .Values.mariadb.enabled }}
+{{- printf "jdbc:mariadb://%s:3306/%s" (include "portcullis.mariadbName" .) .Values.mariadb.database }}
+{{- else if .Values.externalDatabase.jdbcUrl }}
+{{- .Values.externalDatabase.jdbcUrl }}
+{{- else }}
+{{- printf "jdbc:mariadb://%s:%d/%s%s" (required "externalDatabase.host is required when mariadb.enabled is false" .Values.externalDatabase.host) (int .Values.externalDatabase.port) .Values.externalDatabase.database .Values.externalDatabase.jdbcParams }}
+{{- end }}
+{{- end }}
+
+{{- define "portcullis.image" -}}
+{{- printf "%s:%s" .Values.portcullis.image.repository (default .Chart.AppVersion .Values.portcullis.image.tag) }}
+{{- end }}
+
+{{/* The public URL of Portcullis: the registry sends clients there for tokens (auth.token.realm). */}}
+{{- define "portcullis.publicUrl" -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.portcullis.host }}
+{{- end }}
+
+{{/*
+A value of a generated Secret that must survive `helm upgrade`: the value already stored in the cluster when
+there is one (lookup), otherwise a new random one. Call with (dict "ctx" $ "secret" name "key" key "length" n).
+Under `helm template` lookup finds nothing, so every render generates.
+*/}}
+{{- define "portcullis.keptRandom" -}}
+{{- $existing := lookup "v1" "Secret" .ctx.Release.Namespace .secret }}
+{{- if and $existing $existing.data (hasKey $existing.data .key) }}
+{{- index $existing.data .key }}
+{{- else }}
+{{- randAlphaNum (int .length) | b64enc }}
+{{- end }}
+{{- end }}
+
+{{/* The pod security context shared by Portcullis and the registry: non-root, fsGroup for mounted volumes. */}}
+{{- define "portcullis.restrictedContainer" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}

@@ -1,0 +1,161 @@
+package dev.portcullis.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sink throughput (issue 7, benchmark 2): sustained events/s into MariaDB with 16 concurrent senders, envelopes of
+ * 1 and of 10 events, the stored count checked against the sent count; reference: the same rows inserted with
+ * plain JDBC into the same MariaDB, 16 threads, one transaction per envelope's worth. Run with {@code bench/events.sh}.
+ */
+@QuarkusTest
+class EventsThroughputBench {
+
+    static final int SENDERS = 16;
+    static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(4)).build();
+
+    @Test
+    void eventsPerSecond() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int size : new int[] {1, 10}) {
+            double reference = jdbc(size);
+            String run = "bench" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
+            long[] sent = sink(size, run);
+            long stored = count("SELECT COUNT(*) FROM registry_events WHERE event_id LIKE '" + run + "%'");
+            double perSecond = sent[0] / (double) MEASURE.toSeconds();
+            lines.add(String.format(Locale.ROOT, "%-22s %12.0f %12.0f %8.2f %10d %10d %8d", size + " event(s)/envelope",
+                    perSecond, reference, perSecond / reference, sent[0], stored, sent[1]));
+            assertEquals(sent[0], stored, "every event sent with a 2xx answer is stored exactly once");
+        }
+        System.out.printf(Locale.ROOT, "%n%s %s, %d senders, %d s each%n", System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), SENDERS, MEASURE.toSeconds());
+        System.out.printf(Locale.ROOT, "%-22s %12s %12s %8s %10s %10s %8s%n", "envelope", "sink ev/s", "jdbc ev/s",
+                "ratio", "sent", "stored", "errors");
+        lines.forEach(System.out::println);
+        System.out.println("goals: ratio >= 0.5 for each envelope size, and never below 2,000 events/s");
+    }
+
+    /** Events posted through the sink: {sent and acknowledged, errors}. */
+    long[] sink(int size, String run) throws Exception {
+        String url = "http://127.0.0.1:" + RestAssured.port + "/v2/webhooks/events";
+        AtomicLong sequence = new AtomicLong();
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
+        long end = System.nanoTime() + MEASURE.toNanos();
+        List<Future<?>> senders = new ArrayList<>();
+        for (int s = 0; s < SENDERS; s++) {
+            senders.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    StringBuilder body = new StringBuilder("{\"events\":[");
+                    for (int i = 0; i < size; i++) {
+                        long n = sequence.incrementAndGet();
+                        body.append(i > 0 ? "," : "").append(event(run + "-" + n, n));
+                    }
+                    body.append("]}");
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer test-events-secret")
+                            .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                    int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status == 200) {
+                        acknowledged.addAndGet(size);
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : senders) {
+            f.get();
+        }
+        pool.shutdown();
+        return new long[] {acknowledged.get(), errors.get()};
+    }
+
+    static String event(String id, long n) {
+        return "{\"id\":\"" + id + "\",\"timestamp\":\"" + Instant.now() + "\",\"action\":\"push\",\"target\":{"
+                + "\"mediaType\":\"application/octet-stream\",\"size\":1234,\"digest\":\"sha256:" + String.format("%064x", n)
+                + "\",\"repository\":\"bench/events\",\"url\":\"http://r/v2/bench/events/blobs/x\"},"
+                + "\"request\":{\"id\":\"r\",\"addr\":\"127.0.0.1:1\",\"host\":\"r\",\"method\":\"PUT\",\"useragent\":\"bench\"},"
+                + "\"actor\":{\"name\":\"bench\"},\"source\":{\"addr\":\"r:5000\",\"instanceID\":\"i\"}}";
+    }
+
+    /** The reference: the same rows by plain JDBC, 16 threads, one transaction per envelope's worth. */
+    double jdbc(int size) throws Exception {
+        String run = "jdbc" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
+        AtomicLong sequence = new AtomicLong();
+        AtomicLong inserted = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
+        long end = System.nanoTime() + MEASURE.toNanos();
+        List<Future<?>> writers = new ArrayList<>();
+        for (int s = 0; s < SENDERS; s++) {
+            writers.add(pool.submit(() -> {
+                try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
+                        INSERT IGNORE INTO registry_events (event_id, occurred_at, action, repository, digest, media_type,
+                          size, url, actor, request_id, request_addr, request_host, request_method, user_agent,
+                          source_addr, source_instance) VALUES (?, ?, 'push', 'bench/events', ?,
+                          'application/octet-stream', 1234, 'http://r/v2/bench/events/blobs/x', 'bench', 'r',
+                          '127.0.0.1:1', 'r', 'PUT', 'bench', 'r:5000', 'i')""")) {
+                    c.setAutoCommit(false);
+                    while (System.nanoTime() < end) {
+                        for (int i = 0; i < size; i++) {
+                            long n = sequence.incrementAndGet();
+                            insert.setString(1, run + "-" + n);
+                            insert.setTimestamp(2, Timestamp.from(Instant.now()));
+                            insert.setString(3, "sha256:" + String.format("%064x", n));
+                            insert.executeUpdate();
+                        }
+                        c.commit();
+                        inserted.addAndGet(size);
+                    }
+                    c.setAutoCommit(true);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : writers) {
+            f.get();
+        }
+        pool.shutdown();
+        return inserted.get() / (double) MEASURE.toSeconds();
+    }
+
+    long count(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
