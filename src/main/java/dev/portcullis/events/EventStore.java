@@ -46,14 +46,35 @@ public class EventStore {
 
     /** Stores the envelope and returns only after the commit. @throws SQLException when the database fails */
     public StoreResult store(Envelope envelope) throws SQLException {
-        // One lock order for every delivery: concurrent envelopes with the same events in another order
-        // then queue behind each other instead of deadlocking.
-        List<RegistryEvent> events = new ArrayList<>(envelope.events());
-        events.sort(Comparator.comparing(RegistryEvent::id));
-        Envelope ordered = new Envelope(events, envelope.parked());
+        return storeAll(List.of(envelope)).get(0);
+    }
+
+    /**
+     * Stores several deliveries in one transaction (a group commit: one commit for many concurrent requests)
+     * and answers for each; returns only after the commit. @throws SQLException when the database fails
+     */
+    public List<StoreResult> storeAll(List<Envelope> envelopes) throws SQLException {
+        // One lock order for every transaction: events sorted by id, so concurrent writers queue behind each
+        // other instead of deadlocking. Each remembers the delivery it came in.
+        List<int[]> origin = new ArrayList<>();
+        List<RegistryEvent> events = new ArrayList<>();
+        List<Envelope.ParkedEvent> parked = new ArrayList<>();
+        for (int k = 0; k < envelopes.size(); k++) {
+            for (int i = 0; i < envelopes.get(k).events().size(); i++) {
+                origin.add(new int[] {k, i});
+            }
+            parked.addAll(envelopes.get(k).parked());
+        }
+        origin.sort(Comparator.comparing(o -> envelopes.get(o[0]).events().get(o[1]).id()));
+        for (int[] o : origin) {
+            events.add(envelopes.get(o[0]).events().get(o[1]));
+        }
+        Envelope merged = new Envelope(events, parked);
+        int[] inserted;
         for (int attempt = 1; ; attempt++) {
             try {
-                return storeOnce(ordered);
+                inserted = storeOnce(merged);
+                break;
             } catch (SQLTransactionRollbackException e) {
                 if (attempt >= DEADLOCK_RETRIES) {
                     throw e;
@@ -61,9 +82,27 @@ public class EventStore {
                 meters.counter("portcullis.registry.events.retries").increment();
             }
         }
+        int[] stored = new int[envelopes.size()];
+        for (int j = 0; j < inserted.length; j++) {
+            // Connector/J reports 1 for a new row, 0 for an ignored duplicate.
+            boolean isNew = inserted[j] != 0;
+            stored[origin.get(j)[0]] += isNew ? 1 : 0;
+            meters.counter("portcullis.registry.events", "action", events.get(j).action(),
+                    "result", isNew ? "stored" : "duplicate").increment();
+        }
+        if (!parked.isEmpty()) {
+            meters.counter("portcullis.registry.events", "action", "unknown", "result", "parked")
+                    .increment(parked.size());
+        }
+        List<StoreResult> results = new ArrayList<>(envelopes.size());
+        for (int k = 0; k < envelopes.size(); k++) {
+            Envelope e = envelopes.get(k);
+            results.add(new StoreResult(stored[k], e.events().size() - stored[k], e.parked().size()));
+        }
+        return results;
     }
 
-    private StoreResult storeOnce(Envelope envelope) throws SQLException {
+    private int[] storeOnce(Envelope envelope) throws SQLException {
         int[] inserted;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -88,20 +127,7 @@ public class EventStore {
                 connection.setAutoCommit(true);
             }
         }
-        int stored = 0;
-        for (int i = 0; i < inserted.length; i++) {
-            // Connector/J reports 1 for a new row, 0 for an ignored duplicate.
-            boolean isNew = inserted[i] != 0;
-            stored += isNew ? 1 : 0;
-            String action = envelope.events().get(i).action();
-            meters.counter("portcullis.registry.events", "action", action, "result", isNew ? "stored" : "duplicate")
-                    .increment();
-        }
-        if (!envelope.parked().isEmpty()) {
-            meters.counter("portcullis.registry.events", "action", "unknown", "result", "parked")
-                    .increment(envelope.parked().size());
-        }
-        return new StoreResult(stored, inserted.length - stored, envelope.parked().size());
+        return inserted;
     }
 
     private static int[] insertEvents(Connection connection, List<RegistryEvent> events) throws SQLException {

@@ -26,7 +26,7 @@ public class EventsResource {
     private final EnvelopeParser parser;
 
     @Inject
-    EventStore store;
+    EventWriter writer;
 
     @Inject
     PortcullisConfig config;
@@ -50,7 +50,7 @@ public class EventsResource {
             throw HttpProblem.badRequest(e.getMessage());
         }
         try {
-            StoreResult result = store.store(envelope);
+            StoreResult result = writer.store(envelope);
             return Map.of("stored", result.stored(), "duplicates", result.duplicates(), "parked", result.parked());
         } catch (SQLException e) {
             // Not a 2xx: the registry keeps the events and retries, so nothing it delivered is lost.
