@@ -57,7 +57,8 @@ class TokenThroughputBench {
                 .body(Map.of("name", "bench")).post("/api/v1/users/" + user + "/application-tokens")
                 .then().statusCode(201).extract().path("token");
         String base = "http://127.0.0.1:" + RestAssured.port;
-        String management = managementUrl.toString();
+        URI managementRoot = managementUrl.toURI();
+        String management = managementRoot.getScheme() + "://" + managementRoot.getRawAuthority() + "/";
         String appToken = basic(user, token);
         String password = basic(user, TestUsers.PASSWORD);
         AtomicLong sequence = new AtomicLong();
