@@ -30,7 +30,7 @@ public class ApplicationToken extends PanacheEntityBase {
 
     public String name;
 
-    @Column(name = "token_hash")
+    @Column(name = "token_hash", columnDefinition = "binary(32)")
     public byte[] tokenHash;
 
     @Column(name = "read_only")

@@ -21,7 +21,7 @@ public class RefreshToken extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(name = "token_hash")
+    @Column(name = "token_hash", columnDefinition = "binary(32)")
     public byte[] tokenHash;
 
     @ManyToOne
