@@ -68,6 +68,21 @@ public class Authenticator {
         return result;
     }
 
+    /**
+     * A signed-in web session, checked again on every request: the account must still exist and be enabled, so
+     * disabling or deleting it ends its sessions at once. A session is only ever opened with a password.
+     */
+    @Transactional
+    public Authentication session(String username) {
+        User user = username == null ? null : User.findByUsername(username).orElse(null);
+        if (user == null) {
+            return new Authentication.Rejected();
+        }
+        return user.enabled
+                ? new Authentication.Authenticated(user, user.subject(), null)
+                : new Authentication.Disabled(user.username);
+    }
+
     /** The live application token for a refresh token's grant; null when revoked or expired. */
     @Transactional
     public ApplicationToken liveToken(Long id) {

@@ -5,12 +5,18 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** HTTP Basic on the JSON API (password or application token), checked like the token endpoint's. */
+/**
+ * HTTP Basic on the JSON API (password or application token) and the web sign-in form (password only), checked
+ * like the token endpoint's: same throttle, same disabled accounts.
+ */
 @ApplicationScoped
 public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
@@ -25,9 +31,22 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     @Override
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request,
             AuthenticationRequestContext context) {
-        String address = ClientAddress.of(HttpSecurityUtils.getRoutingContextAttribute(request));
-        return context.runBlocking(() -> Identities.of(authenticator.authenticate(request.getUsername(),
-                new String(request.getPassword().getPassword()), address)));
+        RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
+        String address = ClientAddress.of(routing);
+        String secret = new String(request.getPassword().getPassword());
+        if (isSignInForm(routing) && secret.startsWith(Authenticator.TOKEN_PREFIX)) {
+            // The web sign-in opens a session that only remembers the account: it would outlive the token's
+            // revocation and drop its narrower rights (read-only, namespaces). Sessions take passwords only.
+            return Uni.createFrom().failure(new AuthenticationFailedException());
+        }
+        return context.runBlocking(() -> Identities.of(authenticator.authenticate(request.getUsername(), secret,
+                address)));
+    }
+
+    /** The form mechanism marks the sign-in post it is handling; HTTP Basic does not. */
+    private static boolean isSignInForm(RoutingContext routing) {
+        return routing != null
+                && routing.get(HttpAuthenticationMechanism.class.getName()) instanceof FormAuthenticationMechanism;
     }
 
     /** Builds the security identity of an authenticated caller; the {@link Subject} rides along. */

@@ -132,6 +132,12 @@ public class Teams {
         return Pagination.page(rows, limit, m -> m.user.username);
     }
 
+    /** The namespaces a team owns, for whoever may see the team. */
+    @Transactional
+    public List<Namespace> namespaces(Subject subject, String teamName) {
+        return Namespace.list("team = ?1 order by name", visible(subject, teamName));
+    }
+
     @Transactional
     public TeamMember addMember(Subject actor, String teamName, String username, Role role) {
         Team team = managed(actor, teamName);

@@ -214,6 +214,11 @@ public class Repositories {
 
     private DeletedView deleteDigest(Connection c, Subject subject, String name, String digest) throws SQLException {
         List<String> tags = tagsOn(c, repositoryId(c, name), digest);
+        // The rows go first, in this transaction, and the registry after: its delete notification reaches the
+        // sink at once, whose transaction deletes the same rows. Holding them already, this one never waits on
+        // the sink's (which waits, then finds nothing); the other way round the two deadlocked. A refusal by the
+        // registry throws, and the rollback restores the rows.
+        Catalog.delete(c, name, null, digest, Instant.now());
         try {
             registry.deleteManifest(name, digest);
         } catch (RegistryClient.DeleteDisabled e) {
@@ -221,7 +226,6 @@ public class Repositories {
         } catch (RegistryClient.RegistryUnavailable e) {
             throw HttpProblem.unavailable("the registry could not delete the image: " + e.getMessage());
         }
-        Catalog.delete(c, name, null, digest, Instant.now());
         for (String tag : tags) {
             changes.fire(new CatalogChanged("delete", subject.name(), name, tag, digest, null));
         }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TokenThroughputBench {
 
-    static final int CONNECTIONS = 32;
+    static final int CONNECTIONS = Integer.getInteger("bench.connections", 32);
     static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 5));
     static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
 

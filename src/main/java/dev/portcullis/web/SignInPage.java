@@ -1,0 +1,55 @@
+package dev.portcullis.web;
+
+import dev.portcullis.access.AccessService;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/**
+ * Sign-in and sign-out. The form posts to the form mechanism ({@code /j_security_check}), which checks the
+ * password through the same identity provider as the API: brute-force throttle and disabled accounts included.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class SignInPage {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance login(Chrome page, String error, String notice, boolean explore);
+    }
+
+    @Inject
+    WebRequest web;
+
+    @Inject
+    AccessService access;
+
+    /** Never looks at the session itself: a stale one must not send its holder here in a loop. */
+    @GET
+    @Path("login")
+    public TemplateInstance login(@RestQuery boolean error, @RestQuery boolean wait, @RestQuery boolean ended,
+            @RestQuery boolean signedOut) {
+        String problem = wait ? "Too many failed sign-ins: wait a little before the next attempt."
+                : error ? "Sign-in failed: wrong username or password, or a disabled account." : null;
+        String notice = ended ? "Your session has ended: please sign in again."
+                : signedOut ? "You are signed out." : null;
+        Chrome anonymous = new Chrome("Sign in", "login", null, false, List.of());
+        return Templates.login(anonymous, problem, notice, access.settings().anonymousPull());
+    }
+
+    @POST
+    @Path("logout")
+    public Response logout() {
+        web.endSession();
+        return Response.seeOther(URI.create("/login?signedOut=true")).build();
+    }
+}

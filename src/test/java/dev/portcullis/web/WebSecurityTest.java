@@ -1,0 +1,126 @@
+package dev.portcullis.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.testsupport.TestUsers;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.Cookie;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web UI's security around the pages: sign-in through the API's identity provider, the session cookie's
+ * flags, CSRF on forms, security headers, error pages, and an API whose answers the UI does not change.
+ */
+@QuarkusTest
+class WebSecurityTest {
+
+    @Test
+    void everyPageCarriesTheSecurityHeaders() {
+        for (String path : new String[] {"/login", "/explore", "/static/app.css", "/no-such-page"}) {
+            given().redirects().follow(false).get(path).then()
+                    .header("Content-Security-Policy", containsString("default-src 'self'"))
+                    .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                    .header("Content-Security-Policy", not(containsString("unsafe-inline")))
+                    .header("X-Frame-Options", "DENY")
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("Referrer-Policy", "same-origin");
+        }
+    }
+
+    @Test
+    void theApiStillAnswersWithProblemsAndABasicChallengeNeverARedirect() {
+        given().redirects().follow(false).get("/api/v1/users").then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("Basic"))
+                .header("Location", nullValue());
+        given().redirects().follow(false).get("/api/v1/teams").then().statusCode(401).header("Location", nullValue());
+        given().redirects().follow(false).get("/api/v1/no-such-thing").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void anonymousVisitorsAreSentToSignInAndComeBackAfterwards() {
+        Response answer = given().redirects().follow(false).get("/teams");
+        answer.then().statusCode(303).header("Location", containsString("/login"));
+        String user = TestUsers.create("web");
+        WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
+        session.get("/").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("Dashboard")).body(containsString(user));
+    }
+
+    @Test
+    void theSessionCookieIsHttpOnlyAndSameSite() {
+        String user = TestUsers.create("web");
+        Response answer = given().redirects().follow(false)
+                .formParam("j_username", user).formParam("j_password", TestUsers.PASSWORD)
+                .post("/j_security_check");
+        Cookie cookie = answer.getDetailedCookie(WebSession.SESSION);
+        assertTrue(cookie.isHttpOnly(), cookie::toString);
+        assertEquals("Lax", cookie.getSameSite(), cookie::toString);
+        assertEquals("/", answer.then().extract().header("Location").replaceFirst("^https?://[^/]+", ""));
+    }
+
+    @Test
+    void aWrongPasswordOrATokenDoesNotSignIn() {
+        String user = TestUsers.create("web");
+        Response wrong = given().redirects().follow(false).formParam("j_username", user)
+                .formParam("j_password", "wrong-password").post("/j_security_check");
+        wrong.then().statusCode(303).header("Location", containsString("/login?error=true"));
+        assertNull(wrong.getCookie(WebSession.SESSION));
+        String token = given().auth().preemptive().basic(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD)
+                .contentType("application/json").body("{\"name\":\"cli\"}")
+                .post("/api/v1/users/{user}/application-tokens", user).then().statusCode(201).extract().path("token");
+        // A token signs in to the registry and the API, never to a session that would outlive its revocation.
+        Response withToken = given().redirects().follow(false).formParam("j_username", user)
+                .formParam("j_password", token).post("/j_security_check");
+        withToken.then().statusCode(303).header("Location", containsString("/login?error=true"));
+        assertNull(withToken.getCookie(WebSession.SESSION));
+    }
+
+    @Test
+    void aFormPostWithoutTheCsrfTokenIsRefused() {
+        String user = TestUsers.create("web");
+        WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
+        session.get("/teams").then().statusCode(200);
+        session.request().formParam("name", "csrf-less").post("/teams").then().statusCode(400)
+                .contentType(containsString("text/html")).body(containsString("CSRF token"));
+        session.request().formParam("name", "csrf-wrong").formParam("csrf-token", "AAAA").post("/teams")
+                .then().statusCode(400);
+        given().auth().preemptive().basic(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD).get("/api/v1/teams/csrf-less")
+                .then().statusCode(404);
+        // With the token the same form works, and sign-out ends the session in this browser.
+        session.post("/teams", "/logout").then().statusCode(303).header("Location", containsString("/login"));
+        session.get("/teams").then().statusCode(303);
+    }
+
+    @Test
+    void errorPagesLookLikeTheRestAndShowNoStackTrace() {
+        String user = TestUsers.create("web");
+        WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
+        session.get("/teams/no-such-team").then().statusCode(404).contentType(containsString("text/html"))
+                .body(containsString("Not found")).body(containsString("Portcullis"))
+                .body(not(containsString("Exception"))).body(not(containsString("at dev.portcullis")));
+        session.get("/admin").then().statusCode(403).contentType(containsString("text/html"))
+                .body(containsString("Forbidden"));
+        given().get("/no-such-page").then().statusCode(404).contentType(containsString("text/html"))
+                .body(containsString("Back to the start page")).body(not(containsString("Exception")));
+    }
+
+    @Test
+    void theStylesheetAndHtmxAreServedByUs() {
+        given().get("/static/app.css").then().statusCode(200).contentType(containsString("text/css"));
+        given().get("/_static/htmx.org/dist/htmx.min.js").then().statusCode(200);
+        given().get("/login").then().statusCode(200).body(not(containsString("http://")), not(containsString("https://")))
+                .body(containsString("/static/app.css"));
+        assertEquals(200, given().get("/static/app.js").statusCode());
+        given().get("/login").then().body(not(containsString("<script>"))).body(not(containsString("style=\"")));
+    }
+}
