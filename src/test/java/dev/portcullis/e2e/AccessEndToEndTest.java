@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testsupport.GuardedRegistry;
 import dev.portcullis.testsupport.OciImage;
 import dev.portcullis.testsupport.RegistryProcess;
 import dev.portcullis.testsupport.Skopeo;
@@ -53,13 +54,7 @@ class AccessEndToEndTest {
             return;
         }
         work = Files.createTempDirectory("portcullis-access-e2e");
-        String portcullis = "http://127.0.0.1:" + RestAssured.port;
-        Path bundle = work.resolve("token.pem");
-        Files.writeString(bundle, given().get("/api/v1/token/certificate").then().statusCode(200).extract().asString());
-        registry = RegistryProcess.start(work.resolve("registry"), RegistryProcess.Config.builder()
-                .tokenAuth(portcullis + "/v2/token", "registry.test", "portcullis.test", bundle)
-                .notifications(portcullis + "/v2/webhooks/events", "test-events-secret")
-                .build());
+        registry = GuardedRegistry.start(work);
     }
 
     @AfterAll

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testsupport.GuardedRegistry;
 import dev.portcullis.testsupport.OciImage;
 import dev.portcullis.testsupport.RegistryPortResource;
 import dev.portcullis.testsupport.RegistryProcess;
 import dev.portcullis.testsupport.Skopeo;
 import dev.portcullis.testsupport.TestUsers;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,17 +52,8 @@ class CatalogEndToEndTest {
     RegistryProcess start(boolean notifications, boolean deletes) throws Exception {
         if (work == null) {
             work = Files.createTempDirectory("portcullis-catalog");
-            Files.writeString(work.resolve("token.pem"),
-                    given().get("/api/v1/token/certificate").then().statusCode(200).extract().asString());
         }
-        String portcullis = "http://127.0.0.1:" + RestAssured.port;
-        RegistryProcess.Config.Builder config = RegistryProcess.Config.builder()
-                .tokenAuth(portcullis + "/v2/token", "registry.test", "portcullis.test", work.resolve("token.pem"));
-        if (notifications) {
-            config.notifications(portcullis + "/v2/webhooks/events", "test-events-secret");
-        }
-        config.deleteEnabled(deletes);
-        registry = RegistryProcess.start(work.resolve("registry"), config.build(), RegistryPortResource.port());
+        registry = GuardedRegistry.start(work, notifications, deletes, RegistryPortResource.port());
         return registry;
     }
 

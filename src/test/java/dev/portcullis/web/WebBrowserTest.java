@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testsupport.GuardedRegistry;
 import dev.portcullis.testsupport.OciImage;
 import dev.portcullis.testsupport.RegistryPortResource;
 import dev.portcullis.testsupport.RegistryProcess;
@@ -53,13 +54,7 @@ class WebBrowserTest {
             return; // RestAssured knows the random test port only once a test runs, so not in @BeforeAll.
         }
         work = Files.createTempDirectory("portcullis-web");
-        Path bundle = work.resolve("token.pem");
-        Files.writeString(bundle, given().get("/api/v1/token/certificate").then().statusCode(200).extract().asString());
-        String portcullis = base();
-        registry = RegistryProcess.start(work.resolve("registry"), RegistryProcess.Config.builder()
-                .tokenAuth(portcullis + "/v2/token", SERVICE, "portcullis.test", bundle)
-                .notifications(portcullis + "/v2/webhooks/events", "test-events-secret")
-                .build(), RegistryPortResource.port());
+        registry = GuardedRegistry.start(work, true, true, RegistryPortResource.port());
     }
 
     @AfterAll

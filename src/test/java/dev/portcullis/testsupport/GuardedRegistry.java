@@ -1,0 +1,50 @@
+package dev.portcullis.testsupport;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Debian's registry wired to the running Portcullis as the README tells an operator to: token auth trusting
+ * the certificate from {@code /api/v1/token/certificate}, and notifications with the events secret.
+ * Call it once a test runs (RestAssured knows the random port only then).
+ */
+public final class GuardedRegistry {
+
+    public static final String SERVICE = "registry.test";
+    public static final String ISSUER = "portcullis.test";
+    public static final String EVENTS_SECRET = "test-events-secret";
+
+    private GuardedRegistry() {
+    }
+
+    /** On a free port, with notifications and deletes. */
+    public static RegistryProcess start(Path work) {
+        return start(work, true, true, FreePort.next());
+    }
+
+    /**
+     * @param port the registry's port; {@link RegistryPortResource#port()} when Portcullis itself must reach it
+     */
+    public static RegistryProcess start(Path work, boolean notifications, boolean deletes, int port) {
+        String portcullis = "http://127.0.0.1:" + RestAssured.port;
+        Path bundle = work.resolve("token.pem");
+        try {
+            Files.createDirectories(work);
+            Files.writeString(bundle, given().get("/api/v1/token/certificate").then().statusCode(200).extract().asString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RegistryProcess.Config.Builder config = RegistryProcess.Config.builder()
+                .tokenAuth(portcullis + "/v2/token", SERVICE, ISSUER, bundle)
+                .deleteEnabled(deletes);
+        if (notifications) {
+            config.notifications(portcullis + "/v2/webhooks/events", EVENTS_SECRET);
+        }
+        return RegistryProcess.start(work.resolve("registry"), config.build(), port);
+    }
+}
