@@ -45,7 +45,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "portcullis.mariadbName" -}}{{ include "portcullis.fullname" . }}-mariadb{{- end }}
 {{- define "portcullis.managementName" -}}{{ include "portcullis.fullname" . }}-management{{- end }}
 
-{{/* Secret holding events-token, admin-password, tokens-hash-key and registry-http-secret. */}}
+{{/* Secret holding events-token, admin-password, tokens-hash-key, session-key and registry-http-secret. */}}
 {{- define "portcullis.secretName" -}}
 {{- default (printf "%s-secrets" (include "portcullis.fullname" .)) .Values.portcullis.existingSecret }}
 {{- end }}
