@@ -66,7 +66,34 @@ final class Browser implements AutoCloseable {
 
     Browser open(String path) {
         driver.get(base + path);
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> "complete".equals(
+                driver.executeScript("return document.readyState")));
         return this;
+    }
+
+    /**
+     * Chromium sometimes answers with a node of the document it is replacing ("does not belong to the document"),
+     * for instance right after a resize for a screenshot: look the element up again, a few times.
+     */
+    private void retrying(Runnable action) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                action.run();
+                return;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                boolean stale = e instanceof org.openqa.selenium.StaleElementReferenceException
+                        || String.valueOf(e.getMessage()).contains("does not belong to the document");
+                if (!stale || attempt >= 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     String path() {
@@ -86,17 +113,21 @@ final class Browser implements AutoCloseable {
     }
 
     void type(String css, String text) {
-        WebElement field = find(css);
-        field.clear();
-        field.sendKeys(text);
+        retrying(() -> {
+            WebElement field = find(css);
+            field.clear();
+            field.sendKeys(text);
+        });
     }
 
     /** Clicks the button of a form and waits for the page it leads to. */
     void submit(String css) {
-        WebElement button = find(css);
-        WebElement html = find("html");
-        button.click();
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(html));
+        retrying(() -> {
+            WebElement button = find(css);
+            WebElement html = find("html");
+            button.click();
+            new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(html));
+        });
     }
 
     void signIn(String username, String password) {
