@@ -2,7 +2,9 @@ package dev.portcullis.access;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portcullis.config.PortcullisConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -85,8 +87,11 @@ public class LoginThrottle {
     private final Cache<String, Failures> accounts;
     private final Cache<String, Failures> addresses;
 
-    public LoginThrottle() {
-        this(Clock.systemUTC(), Limits.DEFAULTS);
+    @Inject
+    public LoginThrottle(PortcullisConfig config) {
+        this(Clock.systemUTC(), new Limits(Limits.DEFAULTS.freeFailuresPerAccount(),
+                config.login().freeFailuresPerAddress(), Limits.DEFAULTS.window(), Limits.DEFAULTS.firstBackoff(),
+                Limits.DEFAULTS.maxBackoff()));
     }
 
     LoginThrottle(Clock clock, Limits limits) {

@@ -30,6 +30,8 @@ public interface PortcullisConfig {
 
     Tokens tokens();
 
+    Login login();
+
     interface Admin {
         /** Created at start when no admin exists; an existing admin is never overwritten. */
         Optional<String> username();
@@ -104,6 +106,15 @@ public interface PortcullisConfig {
         /** Whether contributors, not only owners, may delete images. */
         @WithDefault("false")
         boolean contributors();
+    }
+
+    interface Login {
+        /**
+         * Failed sign-ins one client address may make in 15 minutes before it is slowed down. Loose, because
+         * NATs and CI runners put many users behind one address; raise it where even more share one.
+         */
+        @WithDefault("50")
+        int freeFailuresPerAddress();
     }
 
     interface Tokens {
