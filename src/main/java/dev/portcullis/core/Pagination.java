@@ -42,6 +42,21 @@ public final class Pagination {
         }
     }
 
+    /** A keyset position of two numbers (a sort value and the row id), as a position string. */
+    public static String pair(long first, long id) {
+        return first + "." + id;
+    }
+
+    /** The two numbers of a position made by {@link #pair}; anything else is a 400. */
+    public static long[] pair(String position) {
+        try {
+            int dot = position.indexOf('.');
+            return new long[] {Long.parseLong(position.substring(0, dot)), Long.parseLong(position.substring(dot + 1))};
+        } catch (RuntimeException e) {
+            throw HttpProblem.badRequest("cursor is not one this API returned");
+        }
+    }
+
     /**
      * Cuts a list fetched with {@code limit + 1} rows into a page; the next cursor is the key of its last item.
      */

@@ -4,6 +4,7 @@ import dev.portcullis.access.CurrentCaller;
 import dev.portcullis.access.NamespaceFacts;
 import dev.portcullis.access.RepositoryName;
 import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Pagination;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,7 +19,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +30,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Authenticated
 public class ActivitiesResource {
 
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 200;
     /** An export may be large, but is still bounded: page through with the cursor in the Link header. */
     static final int MAX_CSV_LIMIT = 10_000;
     static final Set<String> ACTIONS = Set.of("push", "pull", "delete", "repository.update", "user.create",
@@ -53,7 +51,7 @@ public class ActivitiesResource {
             @RestQuery String action, @RestQuery String tag, @RestQuery String actor, @RestQuery String from,
             @RestQuery String to, @RestQuery Integer limit, @RestQuery String cursor) throws SQLException {
         ActivityFeed.Page page = feed.page(query(repository, namespace, action, tag, actor, from, to, limit, cursor,
-                MAX_LIMIT), caller.subject());
+                Pagination.MAX_LIMIT), caller.subject());
         List<Map<String, Object>> items = new ArrayList<>(page.items().size());
         for (Activity a : page.items()) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -115,7 +113,7 @@ public class ActivitiesResource {
         if (actor != null && (actor.isEmpty() || actor.length() > 255)) {
             throw HttpProblem.badRequest("actor must be 1 to 255 characters");
         }
-        int size = limit == null ? DEFAULT_LIMIT : limit;
+        int size = limit == null ? Pagination.DEFAULT_LIMIT : limit;
         if (size < 1 || size > maxLimit) {
             throw HttpProblem.badRequest("limit must be between 1 and " + maxLimit);
         }
@@ -135,24 +133,15 @@ public class ActivitiesResource {
     }
 
     static String encode(ActivityQuery.Cursor cursor) {
-        if (cursor == null) {
-            return null;
-        }
-        String plain = cursor.epochMicros() + "." + cursor.id();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
+        return cursor == null ? null : Pagination.encode(Pagination.pair(cursor.epochMicros(), cursor.id()));
     }
 
     static ActivityQuery.Cursor decode(String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
+        String position = Pagination.decode(cursor);
+        if (position.isEmpty()) {
             return null;
         }
-        try {
-            String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            int dot = plain.indexOf('.');
-            return new ActivityQuery.Cursor(Long.parseLong(plain.substring(0, dot)),
-                    Long.parseLong(plain.substring(dot + 1)));
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw HttpProblem.badRequest("cursor is not one this API returned");
-        }
+        long[] key = Pagination.pair(position);
+        return new ActivityQuery.Cursor(key[0], key[1]);
     }
 }

@@ -85,8 +85,7 @@ public class ActivityFeed {
         args.add(query.limit() + 1);
 
         List<Activity> items = new ArrayList<>();
-        String statement = sql.toString();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(statement)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 s.setObject(i + 1, args.get(i));
             }

@@ -82,7 +82,7 @@ public class Repositories {
             }
             case PUSHED -> {
                 if (!position.isEmpty()) {
-                    long[] key = key(position);
+                    long[] key = Pagination.pair(position);
                     Timestamp at = Timestamp.from(Instant.EPOCH.plus(key[0], ChronoUnit.MICROS));
                     sql.append(" AND (r.last_push_at < ? OR (r.last_push_at = ? AND r.id < ?))");
                     args.addAll(List.of(at, at, key[1]));
@@ -91,7 +91,7 @@ public class Repositories {
             }
             case PULLS -> {
                 if (!position.isEmpty()) {
-                    long[] key = key(position);
+                    long[] key = Pagination.pair(position);
                     sql.append(" AND (r.pull_count < ? OR (r.pull_count = ? AND r.id < ?))");
                     args.addAll(List.of(key[0], key[0], key[1]));
                 }
@@ -117,9 +117,9 @@ public class Repositories {
             RepositoryView r = (RepositoryView) row[1];
             return switch (sort) {
                 case NAME -> r.name();
-                case PUSHED -> ChronoUnit.MICROS.between(Instant.EPOCH,
-                        r.lastPushAt() == null ? Instant.EPOCH : r.lastPushAt()) + "." + row[0];
-                case PULLS -> r.pulls() + "." + row[0];
+                case PUSHED -> Pagination.pair(ChronoUnit.MICROS.between(Instant.EPOCH,
+                        r.lastPushAt() == null ? Instant.EPOCH : r.lastPushAt()), (Long) row[0]);
+                case PULLS -> Pagination.pair(r.pulls(), (Long) row[0]);
             };
         });
         return new Pagination.Page<>(page.items().stream().map(row -> (RepositoryView) row[1]).toList(), page.next());
@@ -351,15 +351,6 @@ public class Repositories {
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
-    }
-
-    private static long[] key(String position) {
-        try {
-            int dot = position.indexOf('.');
-            return new long[] {Long.parseLong(position.substring(0, dot)), Long.parseLong(position.substring(dot + 1))};
-        } catch (RuntimeException e) {
-            throw HttpProblem.badRequest("cursor is not one this API returned");
-        }
     }
 
     private static void bind(PreparedStatement s, List<Object> args) throws SQLException {
