@@ -2,10 +2,17 @@ package dev.portcullis.access;
 
 import dev.portcullis.config.PolicySettings;
 import dev.portcullis.config.PortcullisConfig;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,13 +29,18 @@ public class AccessService {
     EntityManager em;
 
     @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
+    @Inject
     PortcullisConfig config;
 
     public PolicySettings settings() {
         return config.policySettings();
     }
 
-    @Transactional
     public List<Decision> decide(Subject subject, List<Scope> requested) {
         Set<String> names = new LinkedHashSet<>();
         for (Scope scope : requested) {
@@ -54,8 +66,11 @@ public class AccessService {
         return ns == null ? NamespaceFacts.GLOBAL_NAME : ns;
     }
 
-    /** Facts about each named namespace as seen by {@code subject}: one query, unknown names included. */
-    @Transactional
+    /**
+     * Facts about each named namespace as seen by {@code subject}: one query, unknown names included. Plain JDBC:
+     * this runs on every token request (bench/tokens.sh); inside a transaction it first flushes what the ORM has
+     * not yet written, so a namespace created earlier in the same transaction is seen.
+     */
     public Map<String, NamespaceFacts> facts(Subject subject, Collection<String> names) {
         Map<String, NamespaceFacts> facts = new HashMap<>();
         for (String name : names) {
@@ -64,17 +79,32 @@ public class AccessService {
         if (names.isEmpty()) {
             return facts;
         }
-        List<Object[]> rows = em.createQuery("""
-                        select n.name, n.kind, n.visibility, o.username, t.name, m.role
-                        from Namespace n left join n.owner o left join n.team t
-                        left join TeamMember m on m.team = t and m.user.username = :me
-                        where n.name in :names""", Object[].class)
-                .setParameter("names", Set.copyOf(names))
-                .setParameter("me", subject.anonymous() ? "\u0000" : subject.name())
-                .getResultList();
-        for (Object[] row : rows) {
-            facts.put((String) row[0], facts((String) row[0], (NamespaceFacts.Kind) row[1], (Visibility) row[2],
-                    (String) row[3], (String) row[4], (Role) row[5], subject));
+        if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            em.flush();
+        }
+        List<String> distinct = List.copyOf(Set.copyOf(names));
+        String sql = """
+                SELECT n.name, n.kind, n.visibility, o.username, t.name, m.role
+                FROM namespaces n
+                LEFT JOIN users o ON o.id = n.owner_user_id
+                LEFT JOIN teams t ON t.id = n.team_id
+                LEFT JOIN (team_members m JOIN users mu ON mu.id = m.user_id AND mu.username = ?) ON m.team_id = t.id
+                WHERE n.name IN (""" + "?,".repeat(distinct.size() - 1) + "?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, subject.anonymous() ? "\u0000" : subject.name());
+            for (int i = 0; i < distinct.size(); i++) {
+                s.setString(i + 2, distinct.get(i));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String role = rs.getString(6);
+                    facts.put(rs.getString(1), facts(rs.getString(1), NamespaceFacts.Kind.valueOf(rs.getString(2)),
+                            Visibility.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5),
+                            role == null ? null : Role.valueOf(role), subject));
+                }
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot read the namespaces' facts", e);
         }
         return facts;
     }

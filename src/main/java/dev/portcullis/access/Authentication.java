@@ -6,10 +6,11 @@ public sealed interface Authentication {
     /**
      * The credentials are right and the account may act.
      *
+     * @param userId             the account's id
      * @param subject            who acts, narrowed by the application token when one was used
      * @param applicationTokenId the token used, or null for a password
      */
-    record Authenticated(User user, Subject subject, Long applicationTokenId) implements Authentication {
+    record Authenticated(long userId, Subject subject, Long applicationTokenId) implements Authentication {
     }
 
     /** Wrong username or secret: one answer for both, so accounts cannot be enumerated. */

@@ -19,8 +19,6 @@ import java.util.Map;
 public class Authenticator {
 
     public static final String TOKEN_PREFIX = "pcat_";
-    /** Writing last use on every request would turn each token request into a write; a minute is precise enough. */
-    static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
     static final Duration VERIFIED_FOR = Duration.ofMinutes(5);
 
     @Inject
@@ -32,6 +30,9 @@ public class Authenticator {
     @Inject
     LoginThrottle throttle;
 
+    @Inject
+    Credentials credentials;
+
     /**
      * Passwords verified lately: a client sending the same correct password on every request pays bcrypt once
      * per window. Keyed by an HMAC of username and password (never the password); the value is the bcrypt hash
@@ -41,8 +42,10 @@ public class Authenticator {
     private final Cache<String, String> verified = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(VERIFIED_FOR).build();
 
-    /** Username and password or application token, as HTTP Basic and {@code docker login} send them. */
-    @Transactional
+    /**
+     * Username and password or application token, as HTTP Basic and {@code docker login} send them. No transaction
+     * of its own: one indexed read, and a write at most once a minute per application token.
+     */
     public Authentication authenticate(String username, String secret, String address) {
         if (username == null || secret == null || username.length() > 64 || secret.length() > 1024) {
             return new Authentication.Rejected();
@@ -57,7 +60,6 @@ public class Authenticator {
     }
 
     /** An application token alone, as {@code Authorization: Bearer} on the API sends it. */
-    @Transactional
     public Authentication authenticateBearer(String secret, String address) {
         if (secret == null || !secret.startsWith(TOKEN_PREFIX) || secret.length() > 1024) {
             return new Authentication.Rejected();
@@ -79,7 +81,7 @@ public class Authenticator {
             return new Authentication.Rejected();
         }
         return user.enabled
-                ? new Authentication.Authenticated(user, user.subject(), null)
+                ? new Authentication.Authenticated(user.id, user.subject(), null)
                 : new Authentication.Disabled(user.username);
     }
 
@@ -91,38 +93,36 @@ public class Authenticator {
     }
 
     private Authentication byPassword(String username, String password) {
-        User user = User.findByUsername(username).orElse(null);
-        if (user == null || user.passwordHash == null) {
+        Credentials.Account user = credentials.account(username).orElse(null);
+        if (user == null || user.passwordHash() == null) {
             hasher.matchDecoy(password); // the same time as a real check: no account enumeration by timing
             return new Authentication.Rejected();
         }
         String key = Base64.getEncoder().encodeToString(secrets.hash(username + '\0' + password));
-        if (!user.passwordHash.equals(verified.getIfPresent(key))) {
-            if (!hasher.matches(password, user.passwordHash)) {
+        if (!user.passwordHash().equals(verified.getIfPresent(key))) {
+            if (!hasher.matches(password, user.passwordHash())) {
                 return new Authentication.Rejected();
             }
-            verified.put(key, user.passwordHash);
+            verified.put(key, user.passwordHash());
         }
-        return user.enabled
-                ? new Authentication.Authenticated(user, user.subject(), null)
-                : new Authentication.Disabled(user.username);
+        return user.enabled()
+                ? new Authentication.Authenticated(user.id(), user.subject(), null)
+                : new Authentication.Disabled(user.username());
     }
 
     private Authentication byToken(String username, String secret) {
-        ApplicationToken token = ApplicationToken.<ApplicationToken>find("tokenHash", secrets.hash(secret))
-                .firstResultOptional().orElse(null);
-        Instant now = Instant.now();
-        if (token == null || !token.usableAt(now) || username != null && !username.equals(token.user.username)) {
+        Credentials.Token token = credentials.token(secrets.hash(secret)).orElse(null);
+        if (token == null || !token.usable() || username != null && !username.equals(token.owner().username())) {
             return new Authentication.Rejected();
         }
-        if (!token.user.enabled) {
-            return new Authentication.Disabled(token.user.username);
+        if (!token.owner().enabled()) {
+            return new Authentication.Disabled(token.owner().username());
         }
-        if (token.lastUsedAt == null || token.lastUsedAt.isBefore(now.minus(LAST_USED_PRECISION))) {
-            token.lastUsedAt = now;
+        if (token.lastUseStale()) {
+            credentials.touch(token.id());
         }
-        return new Authentication.Authenticated(token.user, token.user.subject().restrictedTo(token.restriction()),
-                token.id);
+        return new Authentication.Authenticated(token.owner().id(),
+                token.owner().subject().restrictedTo(token.restriction()), token.id());
     }
 
     private void checkThrottle(String account, String address) {

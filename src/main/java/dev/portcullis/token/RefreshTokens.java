@@ -31,7 +31,7 @@ public class RefreshTokens {
         String token = SecretHasher.newSecret(PREFIX);
         RefreshToken row = new RefreshToken();
         row.tokenHash = hasher.hash(token);
-        row.user = User.findById(login.user().id);
+        row.user = User.findById(login.userId());
         row.applicationTokenId = login.applicationTokenId();
         row.service = service;
         row.clientId = clientId == null || clientId.length() > 128 ? null : clientId;
@@ -63,6 +63,6 @@ public class RefreshTokens {
             return new Authentication.Disabled(user.username);
         }
         row.lastUsedAt = Instant.now();
-        return new Authentication.Authenticated(user, subject, row.applicationTokenId);
+        return new Authentication.Authenticated(user.id, subject, row.applicationTokenId);
     }
 }

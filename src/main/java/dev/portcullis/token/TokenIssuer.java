@@ -2,6 +2,8 @@ package dev.portcullis.token;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portcullis.access.AccessService;
 import dev.portcullis.access.Decision;
 import dev.portcullis.access.Scope;
@@ -11,6 +13,7 @@ import dev.portcullis.token.signing.TokenSigner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -46,12 +49,40 @@ public class TokenIssuer {
     @Inject
     ObjectMapper json;
 
+    /**
+     * A client asks again for the same scopes within seconds (docker per layer, CI jobs in parallel): the token
+     * minted then is handed out again, with its own {@code issued_at} and what is left of its lifetime. Only the
+     * signature is saved: the caller was authenticated and the access decided anew, and a token is reused only
+     * for the same subject and exactly the same granted access, so a revocation takes effect at once.
+     */
+    static final Duration REUSE_WINDOW = Duration.ofSeconds(15);
+
+    private record Grant(Subject subject, List<Scope> granted) {
+    }
+
+    private final Cache<Grant, IssuedToken> recent = Caffeine.newBuilder()
+            .maximumSize(5_000).expireAfterWrite(REUSE_WINDOW).build();
+
     public IssuedToken issue(Subject subject, List<Scope> requested) {
         List<Scope> granted = new ArrayList<>(requested.size());
         for (Decision decision : access.decide(subject, requested)) {
             granted.add(decision.granted());
         }
+        Grant grant = new Grant(subject, List.copyOf(granted));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        IssuedToken earlier = recent.getIfPresent(grant);
+        if (earlier != null) {
+            long left = earlier.expiresIn() - Duration.between(earlier.issuedAt(), now).toSeconds();
+            if (left > MIN_EXPIRES_IN / 2) {
+                return new IssuedToken(earlier.jwt(), earlier.issuedAt(), left, earlier.granted());
+            }
+        }
+        IssuedToken token = mint(subject, grant.granted(), now);
+        recent.put(grant, token);
+        return token;
+    }
+
+    private IssuedToken mint(Subject subject, List<Scope> granted, Instant now) {
         long expiresIn = Math.max(MIN_EXPIRES_IN, config.token().expiration().toSeconds());
 
         Map<String, Object> claims = new LinkedHashMap<>();
@@ -68,7 +99,7 @@ public class TokenIssuer {
         }
         claims.put("access", accessClaim);
         try {
-            return new IssuedToken(signer.sign(json.writeValueAsString(claims)), now, expiresIn, List.copyOf(granted));
+            return new IssuedToken(signer.sign(json.writeValueAsString(claims)), now, expiresIn, granted);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write token claims", e);
         }

@@ -222,4 +222,33 @@ class TokenEndpointTest {
                 .formParam("password", "nope-nope").formParam("service", SERVICE).formParam("client_id", "x")
                 .post("/v2/token").then().statusCode(401);
     }
+
+    @Test
+    void theSameGrantAskedAgainWithinSecondsGetsTheSameTokenWithWhatIsLeftOfItsLifetime() throws Exception {
+        String scope = "repository:" + alice + "/reused:pull,push";
+        Response first = token(alice, TestUsers.PASSWORD, scope);
+        Thread.sleep(1100); // a second later: issued_at stays, expires_in shrinks
+        Response again = token(alice, TestUsers.PASSWORD, scope);
+        assertEquals(first.path("token").toString(), again.path("token").toString());
+        assertEquals(first.path("issued_at").toString(), again.path("issued_at").toString());
+        int before = first.path("expires_in");
+        int after = again.path("expires_in");
+        assertTrue(after < before && after >= before - 3, before + " then " + after);
+        long exp = claims(again.path("token")).get("exp").asLong();
+        long issued = java.time.Instant.parse(again.path("issued_at")).getEpochSecond();
+        assertEquals(exp, issued + before, "expires_in counts down to the token's own exp");
+    }
+
+    @Test
+    void anotherSubjectOrAnotherGrantGetsItsOwnToken() throws Exception {
+        String scope = "repository:" + alice + "/own:pull";
+        String mine = token(alice, TestUsers.PASSWORD, scope).path("token");
+        String theirs = token(bob, TestUsers.PASSWORD, scope).path("token");
+        assertNotEquals(mine, theirs);
+        assertEquals(bob, claims(theirs).get("sub").asText());
+        assertEquals(0, claims(theirs).get("access").get(0).get("actions").size());
+        String wider = token(alice, TestUsers.PASSWORD, "repository:" + alice + "/own:pull,push").path("token");
+        assertNotEquals(mine, wider);
+        assertEquals("[\"pull\",\"push\"]", claims(wider).get("access").get(0).get("actions").toString());
+    }
 }

@@ -7,10 +7,17 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Security;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.jose4j.jca.ProviderContext;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jws.JsonWebSignature;
@@ -24,9 +31,18 @@ import org.jose4j.lang.JoseException;
 @ApplicationScoped
 public class TokenSigner {
 
+    /**
+     * Bouncy Castle signs P-256 about six times faster than JDK 17's SunEC (≈60 µs against ≈390 µs here, a fixed-base
+     * comb for the generator): on the token path that is most of a request's CPU. RSA stays with the JDK's provider,
+     * which is as fast. See docs/adr/0003-token-signing-speed.md.
+     */
+    static final String EC_PROVIDER = BouncyCastleProvider.PROVIDER_NAME;
+
     private final SigningKey key;
     private final String kid;
     private final X509Certificate[] x5c;
+    private final PrivateKey signingKey;
+    private final ProviderContext providers;
 
     @Inject
     public TokenSigner(PortcullisConfig config) {
@@ -38,6 +54,26 @@ public class TokenSigner {
         this.kid = format == PortcullisConfig.KidFormat.RFC7638
                 ? KeyIds.rfc7638(key.publicKey()) : KeyIds.libtrust(key.publicKey());
         this.x5c = key.chain().toArray(X509Certificate[]::new);
+        this.providers = new ProviderContext();
+        if (key.privateKey() instanceof ECPrivateKey) {
+            // Converted once: BC keeps the curve's precomputed multiples with its own key objects only.
+            this.signingKey = inBouncyCastle(key.privateKey());
+            providers.getSuppliedKeyProviderContext().setSignatureProvider(EC_PROVIDER);
+        } else {
+            this.signingKey = key.privateKey();
+        }
+    }
+
+    private static PrivateKey inBouncyCastle(PrivateKey ecKey) {
+        if (Security.getProvider(EC_PROVIDER) == null) {
+            // Quarkus registers it at start (quarkus.security.security-providers=BC); plain unit tests do not.
+            Security.addProvider(new BouncyCastleProvider());
+        }
+        try {
+            return KeyFactory.getInstance("EC", EC_PROVIDER).generatePrivate(new PKCS8EncodedKeySpec(ecKey.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the EC signing key cannot be used with Bouncy Castle", e);
+        }
     }
 
     private static SigningKey loadKey(PortcullisConfig config) {
@@ -66,7 +102,8 @@ public class TokenSigner {
         jws.setHeader("typ", "JWT");
         jws.setKeyIdHeaderValue(kid);
         jws.setCertificateChainHeaderValue(x5c);
-        jws.setKey(key.privateKey());
+        jws.setKey(signingKey);
+        jws.setProviderContext(providers);
         try {
             return jws.getCompactSerialization();
         } catch (JoseException e) {
