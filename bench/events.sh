@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sink throughput (issue 7, benchmark 2) against plain JDBC into the same MariaDB, in one run.
+# Sink throughput (issue 7, benchmark 2) against plain JDBC into the same MariaDB, in one run, with durable
+# commits (innodb_flush_log_at_trx_commit=1) as in production.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q test -Dtest=EventsThroughputBench -Dsurefire.failIfNoSpecifiedTests=false "$@" 2>&1 \
+./mvnw -B -q test -Dtest=EventsThroughputBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.durable=true "$@" 2>&1 \
   | grep -E '^(OpenJDK|Java|envelope|[0-9]+ event|goals)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class EventsThroughputBench {
 
-    static final int SENDERS = 16;
+    static final int SENDERS = Integer.getInteger("bench.senders", 16);
     static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
 
     @Inject
