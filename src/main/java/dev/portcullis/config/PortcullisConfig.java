@@ -28,11 +28,11 @@ public interface PortcullisConfig {
 
     Delete delete();
 
+    Metrics metrics();
+
     Tokens tokens();
 
     Login login();
-
-    Metrics metrics();
 
     interface Admin {
         /** Created at start when no admin exists; an existing admin is never overwritten. */

@@ -66,6 +66,9 @@ public class EventMetrics {
             }
         }
         parked = meters.counter("portcullis.registry.events", "action", "unknown", "result", "parked");
+        // Counted where they happen (EventWriter, EventStore); registered here so that they show 0 from the start.
+        meters.counter("portcullis.registry.events.shed");
+        meters.counter("portcullis.registry.events.retries");
         committed = ingest(meters, "committed");
         failed = ingest(meters, "failed");
     }
