@@ -28,6 +28,8 @@ public interface PortcullisConfig {
 
     Delete delete();
 
+    Metrics metrics();
+
     Tokens tokens();
 
     Login login();
@@ -123,6 +125,19 @@ public interface PortcullisConfig {
          * (every replica must share it: set it from a Secret when running several).
          */
         Optional<Secret> hashKey();
+    }
+
+    interface Metrics {
+        /**
+         * How many registry namespaces get a label value of their own on the per-namespace push and pull
+         * counters; every further namespace counts under {@code _other}. Bounds those series per replica.
+         */
+        @WithDefault("20")
+        int namespaceLabels();
+
+        /** How often the repository, tag, user and team gauges are counted again in the database. */
+        @WithDefault("60s")
+        String countsEvery();
     }
 
     /** The access settings as the pure policy takes them. */

@@ -41,6 +41,9 @@ public class EventStore {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    EventMetrics metrics;
+
     /** Deliveries of overlapping events race on the unique key; InnoDB then picks a victim, which we retry. */
     static final int DEADLOCK_RETRIES = 5;
 
@@ -87,13 +90,9 @@ public class EventStore {
             // Connector/J reports 1 for a new row, 0 for an ignored duplicate.
             boolean isNew = inserted[j] != 0;
             stored[origin.get(j)[0]] += isNew ? 1 : 0;
-            meters.counter("portcullis.registry.events", "action", events.get(j).action(),
-                    "result", isNew ? "stored" : "duplicate").increment();
+            metrics.counted(events.get(j), isNew);
         }
-        if (!parked.isEmpty()) {
-            meters.counter("portcullis.registry.events", "action", "unknown", "result", "parked")
-                    .increment(parked.size());
-        }
+        metrics.parked(parked.size());
         List<StoreResult> results = new ArrayList<>(envelopes.size());
         for (int k = 0; k < envelopes.size(); k++) {
             Envelope e = envelopes.get(k);

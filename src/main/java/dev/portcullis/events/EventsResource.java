@@ -32,6 +32,9 @@ public class EventsResource {
     PortcullisConfig config;
 
     @Inject
+    EventMetrics metrics;
+
+    @Inject
     public EventsResource(ObjectMapper json) {
         this.parser = new EnvelopeParser(json);
     }
@@ -40,6 +43,7 @@ public class EventsResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Integer> receive(@RestHeader("Authorization") String authorization, byte[] body) {
+        long started = System.nanoTime();
         if (!authorized(authorization)) {
             throw HttpProblem.unauthorized("missing or wrong bearer token for the events endpoint");
         }
@@ -49,13 +53,17 @@ public class EventsResource {
         } catch (EnvelopeParser.MalformedEnvelopeException e) {
             throw HttpProblem.badRequest(e.getMessage());
         }
+        boolean committed = false;
         try {
             StoreResult result = writer.store(envelope);
+            committed = true;
             return Map.of("stored", result.stored(), "duplicates", result.duplicates(), "parked", result.parked());
         } catch (SQLException e) {
             // Not a 2xx: the registry keeps the events and retries, so nothing it delivered is lost.
             LOG.warnf("events not stored, answering 503: %s", e.getMessage());
             throw HttpProblem.unavailable("events could not be stored, retry later");
+        } finally {
+            metrics.ingested(started, committed);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.portcullis.events;
 
 import dev.portcullis.access.AccessService;
+import dev.portcullis.registry.RegistryClient;
 import java.time.Instant;
 import java.util.Set;
 
@@ -60,6 +61,15 @@ public record RegistryEvent(
             case "delete" -> "delete";
             default -> null;
         };
+    }
+
+    /**
+     * Whether storing this event changes the catalog or the feed: blob events, HEAD checks, mounts and
+     * Portcullis's own reads change neither (they are kept in the event log all the same).
+     */
+    public boolean takesEffect() {
+        String change = activity();
+        return change != null && !("pull".equals(change) && RegistryClient.INTERNAL_SUBJECT.equals(actor));
     }
 
     /** The namespace the activity is filed under; global repositories under the global namespace's name. */

@@ -2,7 +2,6 @@ package dev.portcullis.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,7 +40,7 @@ public class DetailsFetcher {
     Lease lease;
 
     @Inject
-    MeterRegistry meters;
+    RegistryMetrics metrics;
 
     record Pending(String digest, String repository, int attempts) {
     }
@@ -68,10 +67,10 @@ public class DetailsFetcher {
             try {
                 save(p.digest(), details(p.repository(), p.digest()));
                 fetched++;
-                meters.counter("portcullis.registry.details", "result", "fetched").increment();
+                metrics.detailsFetched(true);
             } catch (RegistryClient.RegistryUnavailable | IOException e) {
                 retryLater(p, e.getMessage());
-                meters.counter("portcullis.registry.details", "result", "failed").increment();
+                metrics.detailsFetched(false);
             }
         }
         return fetched;

@@ -2,7 +2,6 @@ package dev.portcullis.registry;
 
 import dev.portcullis.access.AccessService;
 import io.agroal.api.AgroalDataSource;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,7 +43,7 @@ public class Reconciler {
     Lease lease;
 
     @Inject
-    MeterRegistry meters;
+    RegistryMetrics metrics;
 
     /** What one run found and changed. */
     public record Result(String outcome, Instant startedAt, List<String> added, List<String> changed,
@@ -88,15 +87,17 @@ public class Reconciler {
             } catch (RegistryClient.RegistryUnavailable e) {
                 Result failed = new Result("failed", started, List.of(), List.of(), List.of(), e.getMessage());
                 record(failed);
-                meters.counter("portcullis.reconciliations", "outcome", "failed").increment();
+                metrics.reconciled(failed);
                 return failed;
             }
             Result result = apply(picture, started);
             record(result);
-            meters.counter("portcullis.reconciliations", "outcome", "ok").increment();
-            meters.counter("portcullis.reconciliation.changes", "kind", "added").increment(result.added().size());
-            meters.counter("portcullis.reconciliation.changes", "kind", "removed").increment(result.removed().size());
+            metrics.reconciled(result);
             return result;
+        } catch (SQLException | RuntimeException e) {
+            // the database failed: nothing or not all was recorded
+            metrics.reconciliationFailed();
+            throw e;
         } finally {
             lease.release(LEASE);
         }

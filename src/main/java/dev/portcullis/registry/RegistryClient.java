@@ -47,6 +47,9 @@ public class RegistryClient {
     @Inject
     TokenIssuer tokens;
 
+    @Inject
+    RegistryMetrics metrics;
+
     /** A manifest as the registry serves it. */
     public record Manifest(String mediaType, String digest, byte[] body) {
     }
@@ -181,11 +184,13 @@ public class RegistryClient {
     private HttpResponse<byte[]> send(HttpRequest request) throws RegistryUnavailable {
         try {
             HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            metrics.answered(answer.statusCode());
             if (answer.body() != null && answer.body().length > MAX_BODY) {
                 throw new RegistryUnavailable("answer larger than " + MAX_BODY + " bytes");
             }
             return answer;
         } catch (IOException e) {
+            metrics.answered(0);
             throw new RegistryUnavailable("registry unreachable: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,7 +6,6 @@ import dev.portcullis.access.Scope;
 import dev.portcullis.access.Subject;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.HttpProblem;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -52,7 +51,7 @@ public class TokenResource {
     PortcullisConfig config;
 
     @Inject
-    MeterRegistry meters;
+    TokenMetrics metrics;
 
     /**
      * No transaction around the request: authentication and the namespace facts are one indexed read each, and
@@ -77,7 +76,7 @@ public class TokenResource {
         if (login != null && "true".equalsIgnoreCase(offlineToken)) {
             body.put("refresh_token", refreshTokens.create(login, serviceOrDefault(service), clientId));
         }
-        outcome("issued");
+        metrics.issued(login == null ? "anonymous" : "basic");
         return body;
     }
 
@@ -118,7 +117,7 @@ public class TokenResource {
         if (refresh != null) {
             body.put("refresh_token", refresh);
         }
-        outcome("issued");
+        metrics.issued(grantType);
         return body;
     }
 
@@ -197,7 +196,7 @@ public class TokenResource {
     }
 
     private void outcome(String outcome) {
-        meters.counter("portcullis.token.requests", "outcome", outcome).increment();
+        metrics.refused(outcome);
     }
 
     private static String truncate(String s) {
