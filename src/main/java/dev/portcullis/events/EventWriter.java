@@ -1,7 +1,9 @@
 package dev.portcullis.events;
 
 import dev.portcullis.core.HttpProblem;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +38,8 @@ public class EventWriter {
 
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE);
     private final List<Thread> writers = new ArrayList<>();
+    private DistributionSummary batches;
+    private Timer commits;
 
     @Inject
     EventStore store;
@@ -52,6 +56,10 @@ public class EventWriter {
             writers.add(writer);
         }
         meters.gauge("portcullis.registry.events.queued", queue, BlockingQueue::size);
+        batches = DistributionSummary.builder("portcullis.registry.events.batch")
+                .description("Deliveries stored by one commit (group commit)").register(meters);
+        commits = Timer.builder("portcullis.registry.events.commit")
+                .description("Time to store and commit one batch of deliveries").register(meters);
     }
 
     @PreDestroy
@@ -91,7 +99,10 @@ public class EventWriter {
                 List<Envelope> envelopes = new ArrayList<>(batch.size());
                 batch.forEach(p -> envelopes.add(p.envelope()));
                 try {
+                    batches.record(batch.size());
+                    long started = System.nanoTime();
                     List<StoreResult> results = store.storeAll(envelopes);
+                    commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     for (int i = 0; i < batch.size(); i++) {
                         batch.get(i).result().complete(results.get(i));
                     }

@@ -36,9 +36,14 @@ class EventsThroughputBench {
 
     static final int SENDERS = Integer.getInteger("bench.senders", 16);
     static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
+    /** The JIT compiles the HTTP stack, Jackson and the store in the first seconds: measure after that. */
+    static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 5));
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(4)).build();
@@ -47,9 +52,18 @@ class EventsThroughputBench {
     void eventsPerSecond() throws Exception {
         List<String> lines = new ArrayList<>();
         for (int size : new int[] {1, 10}) {
+            sink(size, "warmup" + size + "-" + UUID.randomUUID().toString().substring(0, 8), WARMUP);
             double reference = jdbc(size);
             String run = "bench" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
-            long[] sent = sink(size, run);
+            var batches = meters.summary("portcullis.registry.events.batch");
+            var commits = meters.timer("portcullis.registry.events.commit");
+            long batchCount = batches.count();
+            double batchTotal = batches.totalAmount();
+            double commitMs = commits.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+            long[] sent = sink(size, run, MEASURE);
+            System.out.printf(Locale.ROOT, "%d event(s): %.1f deliveries per commit, %.2f ms per batch%n", size,
+                    (batches.totalAmount() - batchTotal) / (batches.count() - batchCount),
+                    (commits.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS) - commitMs) / (commits.count() - batchCount));
             long stored = count("SELECT COUNT(*) FROM registry_events WHERE event_id LIKE '" + run + "%'");
             double perSecond = sent[0] / (double) MEASURE.toSeconds();
             lines.add(String.format(Locale.ROOT, "%-22s %12.0f %12.0f %8.2f %10d %10d %8d", size + " event(s)/envelope",
@@ -65,13 +79,13 @@ class EventsThroughputBench {
     }
 
     /** Events posted through the sink: {sent and acknowledged, errors}. */
-    long[] sink(int size, String run) throws Exception {
+    long[] sink(int size, String run, Duration duration) throws Exception {
         String url = "http://127.0.0.1:" + RestAssured.port + "/v2/webhooks/events";
         AtomicLong sequence = new AtomicLong();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
-        long end = System.nanoTime() + MEASURE.toNanos();
+        long end = System.nanoTime() + duration.toNanos();
         List<Future<?>> senders = new ArrayList<>();
         for (int s = 0; s < SENDERS; s++) {
             senders.add(pool.submit(() -> {
