@@ -23,6 +23,9 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     @Inject
     Authenticator authenticator;
 
+    @Inject
+    SignInFormGuard signInForm;
+
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
         return UsernamePasswordAuthenticationRequest.class;
@@ -34,6 +37,9 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
         RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
         String address = ClientAddress.of(routing);
         String secret = new String(request.getPassword().getPassword());
+        if (isSignInForm(routing) && !signInForm.accepts(routing)) {
+            return Uni.createFrom().failure(new AuthenticationFailedException(new SignInFormGuard.Refused()));
+        }
         if (isSignInForm(routing) && secret.startsWith(Authenticator.TOKEN_PREFIX)) {
             // The web sign-in opens a session that only remembers the account: it would outlive the token's
             // revocation and drop its narrower rights (read-only, namespaces). Sessions take passwords only.

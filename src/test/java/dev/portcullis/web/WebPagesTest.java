@@ -181,7 +181,7 @@ class WebPagesTest {
         Response ended = theirs.get("/");
         ended.then().statusCode(303).header("Location", containsString("/login?ended=true"));
         assertEquals("", ended.getCookie(WebSession.SESSION));
-        Response disabled = given().redirects().follow(false).formParam("j_username", person)
+        Response disabled = WebSession.signInForm().formParam("j_username", person)
                 .formParam("j_password", "person-password").post("/j_security_check");
         disabled.then().header("Location", containsString("/login?error=true"));
         assertNull(disabled.getCookie(WebSession.SESSION));
