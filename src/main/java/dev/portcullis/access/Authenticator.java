@@ -69,13 +69,17 @@ public class Authenticator {
     }
 
     /**
-     * A signed-in web session, checked again on every request: the account must still exist and be enabled, so
-     * disabling or deleting it ends its sessions at once. A session is only ever opened with a password.
+     * A signed-in web session, checked again on every request: the account must still exist and be enabled, and
+     * the session must be of the account's current epoch, so disabling or deleting the account, or signing out,
+     * ends its sessions at once. A session is only ever opened with a password.
+     *
+     * @param principal what the session cookie names: a {@link SessionTicket}
      */
     @Transactional
-    public Authentication session(String username) {
-        User user = username == null ? null : User.findByUsername(username).orElse(null);
-        if (user == null) {
+    public Authentication session(String principal) {
+        SessionTicket ticket = SessionTicket.parse(principal);
+        User user = ticket == null ? null : User.findByUsername(ticket.username()).orElse(null);
+        if (user == null || user.sessionEpoch != ticket.epoch()) {
             return new Authentication.Rejected();
         }
         return user.enabled

@@ -45,8 +45,13 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             // revocation and drop its narrower rights (read-only, namespaces). Sessions take passwords only.
             return Uni.createFrom().failure(new AuthenticationFailedException());
         }
-        return context.runBlocking(() -> Identities.of(authenticator.authenticate(request.getUsername(), secret,
-                address)));
+        boolean form = isSignInForm(routing);
+        return context.runBlocking(() -> {
+            Authentication result = authenticator.authenticate(request.getUsername(), secret, address);
+            // A web session's principal is its ticket: the form mechanism writes it into the session cookie.
+            return Identities.of(result, form && result instanceof Authentication.Authenticated signedIn
+                    ? SessionTicket.of(signedIn.user()).principal() : null);
+        });
     }
 
     /** The form mechanism marks the sign-in post it is handling; HTTP Basic does not. */
@@ -61,6 +66,11 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
         }
 
         static SecurityIdentity of(Authentication result) {
+            return of(result, null);
+        }
+
+        /** @param principal the principal's name when it is not the account's (a web session's ticket) */
+        static SecurityIdentity of(Authentication result, String principal) {
             if (result instanceof Authentication.Disabled disabled) {
                 // As at the token endpoint: said only to whoever knows the secret.
                 throw new AuthenticationFailedException(
@@ -71,7 +81,8 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             }
             Subject subject = authenticated.subject();
             var identity = io.quarkus.security.runtime.QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new io.quarkus.security.runtime.QuarkusPrincipal(subject.name()))
+                    .setPrincipal(new io.quarkus.security.runtime.QuarkusPrincipal(
+                            principal == null ? subject.name() : principal))
                     .addRole("user")
                     .addAttribute(CurrentCaller.SUBJECT, subject);
             if (subject.admin()) {

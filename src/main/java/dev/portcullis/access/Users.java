@@ -118,6 +118,15 @@ public class Users {
         return user;
     }
 
+    /**
+     * Ends every web session of the account, in every browser, the current one included (see
+     * {@link SessionTicket}): whoever signs out because a cookie may have leaked cannot tell which copy did.
+     */
+    @Transactional
+    public void endSessions(String username) {
+        User.update("sessionEpoch = sessionEpoch + 1 where username = ?1", username);
+    }
+
     @Transactional
     public void delete(String actor, String username) {
         User user = find(username);

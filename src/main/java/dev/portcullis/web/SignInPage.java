@@ -1,6 +1,8 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.AccessService;
+import dev.portcullis.access.Subject;
+import dev.portcullis.access.Users;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -17,6 +19,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 /**
  * Sign-in and sign-out. The form posts to the form mechanism ({@code /j_security_check}), which checks the
  * password through the same identity provider as the API: brute-force throttle and disabled accounts included.
+ * Signing out ends all of the account's sessions, in every browser (see {@code access.SessionTicket}).
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -33,6 +36,9 @@ public class SignInPage {
     @Inject
     AccessService access;
 
+    @Inject
+    Users users;
+
     /** Never looks at the session itself: a stale one must not send its holder here in a loop. */
     @GET
     @Path("login")
@@ -46,9 +52,14 @@ public class SignInPage {
         return Templates.login(anonymous, problem, notice, access.settings().anonymousPull());
     }
 
+    /** Ends the session on the server too: a copy of the cookie is worth nothing afterwards (see access.SessionTicket). */
     @POST
     @Path("logout")
     public Response logout() {
+        Subject subject = web.viewer();
+        if (!subject.anonymous()) {
+            users.endSessions(subject.name());
+        }
         web.endSession();
         return Response.seeOther(URI.create("/login?signedOut=true")).build();
     }

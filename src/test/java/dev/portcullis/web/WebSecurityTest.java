@@ -131,6 +131,27 @@ class WebSecurityTest {
     }
 
     @Test
+    void signingOutEndsTheSessionsOnTheServerSoACopiedCookieStopsWorking() {
+        String user = TestUsers.create("web");
+        WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
+        WebSession otherBrowser = WebSession.signIn(user, TestUsers.PASSWORD);
+        String copy = session.cookies.get(WebSession.SESSION);
+        given().redirects().follow(false).cookie(WebSession.SESSION, copy).get("/teams").then().statusCode(200);
+
+        session.post("/teams", "/logout").then().statusCode(303).header("Location", containsString("signedOut"));
+        // The copy is still a well-formed, unexpired cookie: the server no longer accepts it.
+        given().redirects().follow(false).cookie(WebSession.SESSION, copy).get("/teams").then().statusCode(303)
+                .header("Location", containsString("/login?ended=true"));
+        given().redirects().follow(false).cookie(WebSession.SESSION, copy).get("/api/v1/users/{u}", user)
+                .then().statusCode(401);
+        // Sign-out ends the account's sessions in every browser.
+        otherBrowser.get("/teams").then().statusCode(303).header("Location", containsString("/login"));
+        // Signing in again opens a new session; the old copy stays dead.
+        WebSession.signIn(user, TestUsers.PASSWORD).get("/teams").then().statusCode(200);
+        given().redirects().follow(false).cookie(WebSession.SESSION, copy).get("/teams").then().statusCode(303);
+    }
+
+    @Test
     void errorPagesLookLikeTheRestAndShowNoStackTrace() {
         String user = TestUsers.create("web");
         WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
