@@ -129,7 +129,8 @@ public class Authenticator {
                 token.id);
     }
 
-    private void checkThrottle(String account, String address) {
+    /** A 429 while the account or the address is slowed down (see {@link LoginThrottle}). */
+    void checkThrottle(String account, String address) {
         try {
             throttle.check(account, address);
         } catch (LoginThrottle.TooManyAttempts e) {

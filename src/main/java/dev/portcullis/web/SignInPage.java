@@ -1,6 +1,7 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.AccessService;
+import dev.portcullis.access.SignUp;
 import dev.portcullis.access.Subject;
 import dev.portcullis.access.Users;
 import io.quarkus.qute.CheckedTemplate;
@@ -27,7 +28,8 @@ public class SignInPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance login(Chrome page, String error, String notice, boolean explore);
+        static native TemplateInstance login(Chrome page, String error, String notice, boolean explore,
+                boolean signup);
     }
 
     @Inject
@@ -39,17 +41,21 @@ public class SignInPage {
     @Inject
     Users users;
 
+    @Inject
+    SignUp signUp;
+
     /** Never looks at the session itself: a stale one must not send its holder here in a loop. */
     @GET
     @Path("login")
     public TemplateInstance login(@RestQuery boolean error, @RestQuery boolean wait, @RestQuery boolean ended,
-            @RestQuery boolean signedOut) {
+            @RestQuery boolean signedOut, @RestQuery boolean created) {
         String problem = wait ? "Too many failed sign-ins: wait a little before the next attempt."
                 : error ? "Sign-in failed: wrong username or password, or a disabled account." : null;
         String notice = ended ? "Your session has ended: please sign in again."
-                : signedOut ? "You are signed out." : null;
+                : signedOut ? "You are signed out."
+                : created ? "Your account is ready: sign in with it." : null;
         Chrome anonymous = new Chrome("Sign in", "login", null, false, List.of());
-        return Templates.login(anonymous, problem, notice, access.settings().anonymousPull());
+        return Templates.login(anonymous, problem, notice, access.settings().anonymousPull(), signUp.enabled());
     }
 
     /** Ends the session on the server too: a copy of the cookie is worth nothing afterwards (see access.SessionTicket). */

@@ -131,6 +131,19 @@ class WebSecurityTest {
     }
 
     @Test
+    void signUpIsOffUnlessSwitchedOn() {
+        given().get("/login").then().statusCode(200).body(not(containsString("/signup")));
+        given().redirects().follow(false).get("/signup").then().statusCode(404).body(containsString("no such page"));
+        // Even a well-formed post (CSRF token and all) creates nothing.
+        String name = "nosignup" + System.nanoTime() % 100_000;
+        WebSession.signInForm().formParam("username", name).formParam("email", name + "@example.com")
+                .formParam("password", TestUsers.PASSWORD).formParam("repeat", TestUsers.PASSWORD)
+                .post("/signup").then().statusCode(404);
+        given().auth().preemptive().basic(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD).get("/api/v1/users/{u}", name)
+                .then().statusCode(404);
+    }
+
+    @Test
     void signingOutEndsTheSessionsOnTheServerSoACopiedCookieStopsWorking() {
         String user = TestUsers.create("web");
         WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
