@@ -37,15 +37,15 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
         RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
         String address = ClientAddress.of(routing);
         String secret = new String(request.getPassword().getPassword());
-        if (isSignInForm(routing) && !signInForm.accepts(routing)) {
+        boolean form = isSignInForm(routing);
+        if (form && !signInForm.accepts(routing)) {
             return Uni.createFrom().failure(new AuthenticationFailedException(new SignInFormGuard.Refused()));
         }
-        if (isSignInForm(routing) && secret.startsWith(Authenticator.TOKEN_PREFIX)) {
+        if (form && secret.startsWith(Authenticator.TOKEN_PREFIX)) {
             // The web sign-in opens a session that only remembers the account: it would outlive the token's
             // revocation and drop its narrower rights (read-only, namespaces). Sessions take passwords only.
             return Uni.createFrom().failure(new AuthenticationFailedException());
         }
-        boolean form = isSignInForm(routing);
         return context.runBlocking(() -> {
             Authentication result = authenticator.authenticate(request.getUsername(), secret, address);
             // A web session's principal is its ticket: the form mechanism writes it into the session cookie.
