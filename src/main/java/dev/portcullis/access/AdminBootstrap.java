@@ -23,11 +23,17 @@ public class AdminBootstrap {
     @Transactional
     void onStart(@Observes StartupEvent start) {
         var admin = config.admin();
-        if (admin.username().isEmpty() || admin.password().isEmpty()) {
+        var signup = config.signup();
+        if (!admin.configured()) {
             if (!User.anyEnabledAdmin()) {
-                LOG.warn("no admin exists: set PORTCULLIS_ADMIN_USERNAME and PORTCULLIS_ADMIN_PASSWORD to create one");
+                LOG.warn(signup.enabled() && signup.firstUserAdmin()
+                        ? "no admin exists: the first account signed up at /signup becomes admin"
+                        : "no admin exists: set PORTCULLIS_ADMIN_USERNAME and PORTCULLIS_ADMIN_PASSWORD to create one");
             }
             return;
+        }
+        if (signup.firstUserAdmin()) {
+            LOG.info("portcullis.signup.first-user-admin has no effect: the first admin is the configured one");
         }
         if (User.count("admin = true") > 0) {
             return;

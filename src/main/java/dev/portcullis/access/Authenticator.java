@@ -71,18 +71,28 @@ public class Authenticator {
     }
 
     /**
-     * A signed-in web session, checked again on every request: the account must still exist and be enabled, so
-     * disabling or deleting it ends its sessions at once. A session is only ever opened with a password.
+     * A signed-in web session, checked again on every request: the account must still exist and be enabled, and
+     * the session must be of the account's current epoch, so disabling or deleting the account, or signing out,
+     * ends its sessions at once. A session is only ever opened with a password.
+     *
+     * @param principal what the session cookie names: a {@link SessionTicket}
      */
     @Transactional
-    public Authentication session(String username) {
-        User user = username == null ? null : User.findByUsername(username).orElse(null);
-        if (user == null) {
+    public Authentication session(String principal) {
+        SessionTicket ticket = SessionTicket.parse(principal);
+        User user = ticket == null ? null : User.findByUsername(ticket.username()).orElse(null);
+        if (user == null || user.sessionEpoch != ticket.epoch()) {
             return new Authentication.Rejected();
         }
         return user.enabled
                 ? new Authentication.Authenticated(user.id, user.subject(), null)
                 : new Authentication.Disabled(user.username);
+    }
+
+    /** What a new web session of this account carries: its name and current session epoch. */
+    @Transactional
+    public SessionTicket ticket(long userId) {
+        return SessionTicket.of(User.findById(userId));
     }
 
     /** The live application token for a refresh token's grant; null when revoked or expired. */
@@ -125,7 +135,8 @@ public class Authenticator {
                 token.owner().subject().restrictedTo(token.restriction()), token.id());
     }
 
-    private void checkThrottle(String account, String address) {
+    /** A 429 while the account or the address is slowed down (see {@link LoginThrottle}). */
+    void checkThrottle(String account, String address) {
         try {
             throttle.check(account, address);
         } catch (LoginThrottle.TooManyAttempts e) {

@@ -23,6 +23,9 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     @Inject
     Authenticator authenticator;
 
+    @Inject
+    SignInFormGuard signInForm;
+
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
         return UsernamePasswordAuthenticationRequest.class;
@@ -34,13 +37,21 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
         RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
         String address = ClientAddress.of(routing);
         String secret = new String(request.getPassword().getPassword());
-        if (isSignInForm(routing) && secret.startsWith(Authenticator.TOKEN_PREFIX)) {
+        boolean form = isSignInForm(routing);
+        if (form && !signInForm.accepts(routing)) {
+            return Uni.createFrom().failure(new AuthenticationFailedException(new SignInFormGuard.Refused()));
+        }
+        if (form && secret.startsWith(Authenticator.TOKEN_PREFIX)) {
             // The web sign-in opens a session that only remembers the account: it would outlive the token's
             // revocation and drop its narrower rights (read-only, namespaces). Sessions take passwords only.
             return Uni.createFrom().failure(new AuthenticationFailedException());
         }
-        return context.runBlocking(() -> Identities.of(authenticator.authenticate(request.getUsername(), secret,
-                address)));
+        return context.runBlocking(() -> {
+            Authentication result = authenticator.authenticate(request.getUsername(), secret, address);
+            // A web session's principal is its ticket: the form mechanism writes it into the session cookie.
+            return Identities.of(result, form && result instanceof Authentication.Authenticated signedIn
+                    ? authenticator.ticket(signedIn.userId()).principal() : null);
+        });
     }
 
     /** The form mechanism marks the sign-in post it is handling; HTTP Basic does not. */
@@ -55,6 +66,11 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
         }
 
         static SecurityIdentity of(Authentication result) {
+            return of(result, null);
+        }
+
+        /** @param principal the principal's name when it is not the account's (a web session's ticket) */
+        static SecurityIdentity of(Authentication result, String principal) {
             if (result instanceof Authentication.Disabled disabled) {
                 // As at the token endpoint: said only to whoever knows the secret.
                 throw new AuthenticationFailedException(
@@ -65,7 +81,8 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             }
             Subject subject = authenticated.subject();
             var identity = io.quarkus.security.runtime.QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new io.quarkus.security.runtime.QuarkusPrincipal(subject.name()))
+                    .setPrincipal(new io.quarkus.security.runtime.QuarkusPrincipal(
+                            principal == null ? subject.name() : principal))
                     .addRole("user")
                     .addAttribute(CurrentCaller.SUBJECT, subject);
             if (subject.admin()) {

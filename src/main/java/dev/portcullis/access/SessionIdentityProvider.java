@@ -10,7 +10,8 @@ import jakarta.inject.Inject;
 
 /**
  * The web UI's session cookie: the form mechanism decrypts it to an account name and asks here on every request.
- * The account is looked up each time, so a disabled or deleted account loses its sessions at once.
+ * The account is looked up each time, so a disabled or deleted account, or one that signed out, loses its sessions
+ * at once (see {@link SessionTicket}).
  */
 @ApplicationScoped
 public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenticationRequest> {
@@ -25,7 +26,9 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
 
     @Override
     public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
-        String username = request.getPrincipal();
-        return context.runBlocking(() -> PasswordIdentityProvider.Identities.of(authenticator.session(username)));
+        String principal = request.getPrincipal();
+        // The same principal again, so that the cookie the form mechanism renews now and then keeps the ticket.
+        return context.runBlocking(() -> PasswordIdentityProvider.Identities.of(authenticator.session(principal),
+                principal));
     }
 }

@@ -8,13 +8,23 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Teams and their members; who may do what is asked of {@link ManagementPolicy}. */
 @ApplicationScoped
 public class Teams {
 
     static final Set<String> PATCHABLE = Set.of("description");
+
+    /** Names per answer of {@link #candidates}. */
+    public static final int CANDIDATES = 10;
+
+    /** Shorter prefixes find nobody in {@link #candidates}. */
+    public static final int CANDIDATE_PREFIX = 2;
+
+    private static final Pattern NAME_PREFIX = Pattern.compile("[a-z0-9._-]+");
 
     @Inject
     AccessService access;
@@ -157,6 +167,32 @@ public class Teams {
         TeamMember.flush();
         changes.fire(new AccessChanged("member.add", actor.name(), null, teamName, username, role.name().toLowerCase()));
         return member;
+    }
+
+    /**
+     * Accounts that could join the team, for the add-member field's suggestions: enabled accounts, bots included
+     * (they can be members), not yet members, whose name starts with {@code prefix}; at most {@value #CANDIDATES}.
+     *
+     * <p>Privacy: this tells which account names exist, which the add-member form tells too, one name per try. Only
+     * those who may manage the team (its owners, admins) may ask; it answers names only, never emails or display
+     * names; it needs a prefix of at least {@value #CANDIDATE_PREFIX} characters and answers ten names at most, so
+     * that it is no directory to page through. Where anyone may create a team, anyone signed in may ask: account
+     * names are not secret here (each one names a personal namespace); emails are.
+     */
+    @Transactional
+    public List<String> candidates(Subject subject, String teamName, String prefix) {
+        Team team = managed(subject, teamName);
+        String start = prefix == null ? "" : prefix.trim().toLowerCase(Locale.ROOT);
+        if (start.length() < CANDIDATE_PREFIX || start.length() > Users.MAX_USERNAME
+                || !NAME_PREFIX.matcher(start).matches()) {
+            return List.of();
+        }
+        // '_' matches any character in LIKE: escaped (with '!', as a backslash means something else to MariaDB).
+        return Team.getEntityManager().createQuery("select u.username from User u where u.username like ?1"
+                + " escape '!' and u.enabled = true and not exists (select m.id from TeamMember m where m.team = ?2"
+                + " and m.user = u) order by u.username", String.class)
+                .setParameter(1, start.replace("_", "!_") + "%").setParameter(2, team)
+                .setMaxResults(CANDIDATES).getResultList();
     }
 
     @Transactional

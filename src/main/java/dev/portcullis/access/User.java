@@ -34,6 +34,10 @@ public class User extends PanacheEntityBase {
     public boolean enabled = true;
     public boolean bot;
 
+    /** Web sessions opened in another epoch are over (see {@link SessionTicket}). */
+    @Column(name = "session_epoch")
+    public int sessionEpoch;
+
     @Generated // the database's default, read back so that a 201 shows what a GET shows
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;

@@ -66,6 +66,35 @@ public class Users {
         return create(actor, username, password, email, null, admin, false);
     }
 
+    /**
+     * A person signing themselves up (see {@link SignUp}): no privileges, unless {@code firstUserAdmin} and there
+     * is nobody yet. Decided under a lock, so that of two sign-ups at once only one can be the first.
+     */
+    @Transactional
+    public User signUp(String username, String password, String email, boolean firstUserAdmin) {
+        boolean admin = firstUserAdmin && nobodyYet(false) && nobodyYet(true);
+        return create(username, username, password, email, null, admin, false);
+    }
+
+    /**
+     * Whether there is no person's account and no admin (bots that are not admins may exist). Once somebody exists,
+     * somebody always will (only admins delete accounts, never the last enabled admin), so a plain read answering
+     * "somebody" is final and spares the lock; "nobody" is asked again under it.
+     *
+     * @param locked take {@code signup_lock}'s row first: sign-ups deciding this wait here, each until the one
+     *               before has committed, and then read with a locking read, which sees the latest committed rows
+     *               whatever the isolation level (a plain read could answer from an older snapshot)
+     */
+    private static boolean nobodyYet(boolean locked) {
+        var em = User.getEntityManager();
+        String somebody = "SELECT id FROM users WHERE bot = FALSE OR admin = TRUE LIMIT 1";
+        if (!locked) {
+            return em.createNativeQuery(somebody).getResultList().isEmpty();
+        }
+        em.createNativeQuery("SELECT id FROM signup_lock WHERE id = 1 FOR UPDATE").getResultList();
+        return em.createNativeQuery(somebody + " LOCK IN SHARE MODE").getResultList().isEmpty();
+    }
+
     @Transactional
     public User find(String username) {
         return User.findByUsername(username).orElseThrow(() -> HttpProblem.notFound("no user '" + username + "'"));
@@ -116,6 +145,15 @@ public class Users {
         changes.fire(new AccessChanged("user.update", actor.name(), null, null, username,
                 String.join(",", patchedFields(patch))));
         return user;
+    }
+
+    /**
+     * Ends every web session of the account, in every browser, the current one included (see
+     * {@link SessionTicket}): whoever signs out because a cookie may have leaked cannot tell which copy did.
+     */
+    @Transactional
+    public void endSessions(String username) {
+        User.update("sessionEpoch = sessionEpoch + 1 where username = ?1", username);
     }
 
     @Transactional

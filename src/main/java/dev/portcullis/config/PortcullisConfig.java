@@ -34,12 +34,35 @@ public interface PortcullisConfig {
 
     Login login();
 
+    Signup signup();
+
     interface Admin {
         /** Created at start when no admin exists; an existing admin is never overwritten. */
         Optional<String> username();
 
         /** Password of that admin; required together with the username. */
         Optional<Secret> password();
+
+        /** Whether an admin is configured here (then it, not the first account signed up, is the first admin). */
+        default boolean configured() {
+            return username().isPresent() && password().isPresent();
+        }
+    }
+
+    interface Signup {
+        /**
+         * Whether anyone who reaches the web UI may create an account at {@code /signup}: a person without
+         * privileges, under the same rules as an admin's {@code POST /api/v1/users}. Off: only admins create accounts.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * Whether the first account signed up becomes admin, while there is nobody yet (no person's account and no
+         * admin; bots that are not admins do not count). Ignored when {@code portcullis.admin.*} configures an admin.
+         */
+        @WithDefault("false")
+        boolean firstUserAdmin();
     }
 
     interface Registry {

@@ -57,6 +57,8 @@ public class TeamPages {
         static native TemplateInstance show(Chrome page, Detail team, List<String> roles);
 
         static native TemplateInstance delete(Chrome page, Detail team);
+
+        static native TemplateInstance candidates(List<String> names);
     }
 
     @Inject
@@ -98,6 +100,16 @@ public class TeamPages {
         String user = Links.blankToNull(username);
         teams.addMember(web.subject(), name, user, role(role));
         return web.redirect("/teams/" + name, user + " added as " + role + ".");
+    }
+
+    /**
+     * Suggestions for the add-member field: the {@code <option>}s of its datalist, which htmx fills as an owner
+     * types (GET with the field's value). Who may ask and what it tells: {@link Teams#candidates}.
+     */
+    @GET
+    @Path("{name}/candidates")
+    public TemplateInstance candidates(@RestPath String name, @RestQuery String username) {
+        return Templates.candidates(teams.candidates(web.subject(), name, username));
     }
 
     @POST

@@ -1,5 +1,6 @@
 package dev.portcullis.web;
 
+import dev.portcullis.access.SignInFormGuard;
 import dev.portcullis.core.ErrorResponses;
 import dev.portcullis.core.HttpProblem;
 import io.quarkus.qute.CheckedTemplate;
@@ -70,6 +71,15 @@ public class WebErrors {
             return API.authenticationFailed(e, request);
         }
         if (request.path().endsWith(SIGN_IN_POST)) {
+            if (causedBy(e, SignInFormGuard.Refused.class)) {
+                // Forged or stale (no CSRF token): nothing was checked, so say so instead of "wrong password".
+                return Response.status(403).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                        .entity(Templates.error(new Chrome("Forbidden", "", null, false, List.of()), 403, "Forbidden",
+                                "the sign-in form could not be accepted: it is stale or was not sent by this site"
+                                        + " (its CSRF token is missing or wrong); open the sign-in page again")
+                                .render())
+                        .build();
+            }
             // A refused sign-in form: back to it, saying only whether to wait (the throttle's 429) or not.
             return Response.seeOther(URI.create(throttled(e) ? "/login?error=true&wait=true" : "/login?error=true"))
                     .build();
@@ -133,6 +143,15 @@ public class WebErrors {
                     + " stale or incomplete (its CSRF token is missing or wrong); go back, reload the page and"
                     + " try again").render(), null, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean throttled(Throwable e) {

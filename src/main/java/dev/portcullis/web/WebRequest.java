@@ -100,13 +100,15 @@ public class WebRequest {
         if (sessionEnded) {
             endSession();
         }
-        if ("GET".equals(routing.request().method().name())) {
+        boolean fragment = "true".equals(routing.request().getHeader("HX-Request"));
+        // Not to a fragment of htmx's (the feed, member suggestions): it would come back as a bare piece of page.
+        if ("GET".equals(routing.request().method().name()) && !fragment) {
             routing.response().addCookie(Cookie.cookie(locationCookie, routing.request().absoluteURI())
                     .setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.LAX)
                     .setSecure(routing.request().isSSL()));
         }
         URI login = URI.create(sessionEnded ? "/login?ended=true" : "/login");
-        if ("true".equals(routing.request().getHeader("HX-Request"))) {
+        if (fragment) {
             // htmx's periodic refresh: the whole page goes to sign-in, not a sign-in form into the feed.
             return Response.status(401).header("HX-Redirect", login.toString()).build();
         }

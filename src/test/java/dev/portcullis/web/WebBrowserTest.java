@@ -27,9 +27,11 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web UI in a real browser (Debian's Chromium) against the real registry (Debian's docker-registry) and a
@@ -95,6 +97,9 @@ class WebBrowserTest {
             assertEquals("/teams/" + team, b.path());
             String members = "form[action='/teams/" + team + "/members']";
             b.type(members + " input[name=username]", carol);
+            // htmx fills the field's datalist with the names that match what was typed.
+            new WebDriverWait(b.driver, Duration.ofSeconds(10)).until(d -> !d.findElements(
+                    By.cssSelector("#member-candidates option[value='" + carol + "']")).isEmpty());
             new Select(b.find(members + " select[name=role]")).selectByValue("contributor");
             b.submit(members + " button[type=submit]");
             assertTrue(b.find("#members").getText().contains(carol), b::text);

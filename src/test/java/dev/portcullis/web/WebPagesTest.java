@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -135,6 +136,65 @@ class WebPagesTest {
     }
 
     @Test
+    void theMemberFieldSuggestsNamesToTheTeamsManagersOnly() {
+        String prefix = unique("sug");
+        for (int i = 0; i < 12; i++) {
+            asAdmin().body(Map.of("username", prefix + "u" + i, "password", TestUsers.PASSWORD,
+                    "email", prefix + "u" + i + "@example.com")).post("/api/v1/users").then().statusCode(201);
+        }
+        asAdmin().body(Map.of("username", prefix + "bot", "bot", true)).post("/api/v1/users").then().statusCode(201);
+        asAdmin().body(Map.of("username", prefix + "aoff", "password", TestUsers.PASSWORD)).post("/api/v1/users")
+                .then().statusCode(201);
+        asAdmin().body(Map.of("enabled", false)).patch("/api/v1/users/{u}", prefix + "aoff").then().statusCode(200);
+        String owner = TestUsers.create("own");
+        String viewer = TestUsers.create("view");
+        String stranger = TestUsers.create("str");
+        String team = unique("sugteam");
+        asAdmin().body(Map.of("name", team)).post("/api/v1/teams").then().statusCode(201);
+        for (String[] member : new String[][] {{owner, "owner"}, {viewer, "viewer"}, {prefix + "u0", "viewer"}}) {
+            asAdmin().body(Map.of("username", member[0], "role", member[1])).post("/api/v1/teams/{t}/members", team)
+                    .then().statusCode(201);
+        }
+        WebSession web = WebSession.signIn(owner, TestUsers.PASSWORD);
+        web.get("/teams/" + team).then().statusCode(200).body(containsString("list=\"member-candidates\""))
+                .body(containsString("hx-get=\"/teams/" + team + "/candidates\""));
+
+        // Ten names at most, in order: bots too, neither members nor disabled accounts, and never an email.
+        String answer = candidates(web, team, prefix).then().statusCode(200).contentType(containsString("text/html"))
+                .extract().asString();
+        List<String> expected = new java.util.ArrayList<>(List.of(prefix + "bot"));
+        java.util.stream.IntStream.range(1, 12).mapToObj(i -> prefix + "u" + i).sorted().limit(9).forEach(expected::add);
+        assertEquals(expected, options(answer));
+        assertTrue(!answer.contains("@"), answer);
+        assertEquals(List.of(prefix + "u1", prefix + "u10", prefix + "u11"),
+                options(candidates(web, team, prefix.toUpperCase() + "U1").asString()));
+        // One character finds nobody; '_' is no wildcard.
+        assertEquals(List.of(), options(candidates(web, team, prefix.substring(0, 1)).asString()));
+        assertEquals(List.of(), options(candidates(web, team, prefix.substring(0, prefix.length() - 1) + "_")
+                .asString()));
+
+        // Only the team's managers may ask.
+        candidates(WebSession.signIn(viewer, TestUsers.PASSWORD), team, prefix).then().statusCode(403);
+        candidates(WebSession.signIn(stranger, TestUsers.PASSWORD), team, prefix).then().statusCode(404);
+        given().redirects().follow(false).header("HX-Request", "true").queryParam("username", prefix)
+                .get("/teams/{t}/candidates", team).then().statusCode(401);
+    }
+
+    static Response candidates(WebSession web, String team, String prefix) {
+        return web.request().header("HX-Request", "true").queryParam("username", prefix)
+                .get("/teams/{t}/candidates", team);
+    }
+
+    static List<String> options(String html) {
+        Matcher option = Pattern.compile("<option value=\"([^\"]+)\">").matcher(html);
+        List<String> names = new java.util.ArrayList<>();
+        while (option.find()) {
+            names.add(option.group(1));
+        }
+        return names;
+    }
+
+    @Test
     void theProfileChangesTheAccountAndHandsOutTokensShownOnce() {
         String user = TestUsers.create("prof");
         WebSession web = WebSession.signIn(user, TestUsers.PASSWORD);
@@ -181,7 +241,7 @@ class WebPagesTest {
         Response ended = theirs.get("/");
         ended.then().statusCode(303).header("Location", containsString("/login?ended=true"));
         assertEquals("", ended.getCookie(WebSession.SESSION));
-        Response disabled = given().redirects().follow(false).formParam("j_username", person)
+        Response disabled = WebSession.signInForm().formParam("j_username", person)
                 .formParam("j_password", "person-password").post("/j_security_check");
         disabled.then().header("Location", containsString("/login?error=true"));
         assertNull(disabled.getCookie(WebSession.SESSION));

@@ -59,7 +59,7 @@ class WebSecurityTest {
     @Test
     void theSessionCookieIsHttpOnlyAndSameSite() {
         String user = TestUsers.create("web");
-        Response answer = given().redirects().follow(false)
+        Response answer = WebSession.signInForm()
                 .formParam("j_username", user).formParam("j_password", TestUsers.PASSWORD)
                 .post("/j_security_check");
         Cookie cookie = answer.getDetailedCookie(WebSession.SESSION);
@@ -71,7 +71,7 @@ class WebSecurityTest {
     @Test
     void aWrongPasswordOrATokenDoesNotSignIn() {
         String user = TestUsers.create("web");
-        Response wrong = given().redirects().follow(false).formParam("j_username", user)
+        Response wrong = WebSession.signInForm().formParam("j_username", user)
                 .formParam("j_password", "wrong-password").post("/j_security_check");
         wrong.then().statusCode(303).header("Location", containsString("/login?error=true"));
         assertNull(wrong.getCookie(WebSession.SESSION));
@@ -79,10 +79,39 @@ class WebSecurityTest {
                 .contentType("application/json").body("{\"name\":\"cli\"}")
                 .post("/api/v1/users/{user}/application-tokens", user).then().statusCode(201).extract().path("token");
         // A token signs in to the registry and the API, never to a session that would outlive its revocation.
-        Response withToken = given().redirects().follow(false).formParam("j_username", user)
+        Response withToken = WebSession.signInForm().formParam("j_username", user)
                 .formParam("j_password", token).post("/j_security_check");
         withToken.then().statusCode(303).header("Location", containsString("/login?error=true"));
         assertNull(withToken.getCookie(WebSession.SESSION));
+    }
+
+    @Test
+    void aSignInPostWithoutItsCsrfTokenIsRefusedBeforeThePasswordIsChecked() {
+        String user = TestUsers.create("web");
+        // Another site's form: no CSRF cookie, no field.
+        Response forged = given().redirects().follow(false).formParam("j_username", user)
+                .formParam("j_password", TestUsers.PASSWORD).post("/j_security_check");
+        forged.then().statusCode(403).contentType(containsString("text/html")).body(containsString("CSRF token"));
+        assertNull(forged.getCookie(WebSession.SESSION));
+        // The browser sends the cookie along with a cross-site post, but the other site cannot copy it into the field.
+        String cookie = given().get("/login").then().statusCode(200).extract().cookie(WebSession.CSRF);
+        assertTrue(cookie != null && !cookie.isEmpty(), "the sign-in page sets the CSRF cookie");
+        Response withoutField = given().redirects().follow(false).cookie(WebSession.CSRF, cookie)
+                .formParam("j_username", user).formParam("j_password", TestUsers.PASSWORD).post("/j_security_check");
+        withoutField.then().statusCode(403);
+        assertNull(withoutField.getCookie(WebSession.SESSION));
+        Response wrongField = given().redirects().follow(false).cookie(WebSession.CSRF, cookie)
+                .formParam("csrf-token", cookie.substring(1) + "A")
+                .formParam("j_username", user).formParam("j_password", TestUsers.PASSWORD).post("/j_security_check");
+        wrongField.then().statusCode(403);
+        assertNull(wrongField.getCookie(WebSession.SESSION));
+        // The sign-in page's own form, cookie and field together, signs in.
+        Response signedIn = WebSession.signInForm().formParam("j_username", user)
+                .formParam("j_password", TestUsers.PASSWORD).post("/j_security_check");
+        signedIn.then().statusCode(302);
+        assertTrue(signedIn.getCookie(WebSession.SESSION) != null, signedIn.headers()::toString);
+        // HTTP Basic on the API is no form and needs no token.
+        given().auth().preemptive().basic(user, TestUsers.PASSWORD).get("/api/v1/users/{u}", user).then().statusCode(200);
     }
 
     @Test
@@ -99,6 +128,40 @@ class WebSecurityTest {
         // With the token the same form works, and sign-out ends the session in this browser.
         session.post("/teams", "/logout").then().statusCode(303).header("Location", containsString("/login"));
         session.get("/teams").then().statusCode(303);
+    }
+
+    @Test
+    void signUpIsOffUnlessSwitchedOn() {
+        given().get("/login").then().statusCode(200).body(not(containsString("/signup")));
+        given().redirects().follow(false).get("/signup").then().statusCode(404).body(containsString("no such page"));
+        // Even a well-formed post (CSRF token and all) creates nothing.
+        String name = "nosignup" + System.nanoTime() % 100_000;
+        WebSession.signInForm().formParam("username", name).formParam("email", name + "@example.com")
+                .formParam("password", TestUsers.PASSWORD).formParam("repeat", TestUsers.PASSWORD)
+                .post("/signup").then().statusCode(404);
+        given().auth().preemptive().basic(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD).get("/api/v1/users/{u}", name)
+                .then().statusCode(404);
+    }
+
+    @Test
+    void signingOutEndsTheSessionsOnTheServerSoACopiedCookieStopsWorking() {
+        String user = TestUsers.create("web");
+        WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
+        WebSession otherBrowser = WebSession.signIn(user, TestUsers.PASSWORD);
+        String copy = session.cookies.get(WebSession.SESSION);
+        given().redirects().follow(false).cookie(WebSession.SESSION, copy).get("/teams").then().statusCode(200);
+
+        session.post("/teams", "/logout").then().statusCode(303).header("Location", containsString("signedOut"));
+        // The copy is still a well-formed, unexpired cookie: the server no longer accepts it.
+        given().redirects().follow(false).cookie(WebSession.SESSION, copy).get("/teams").then().statusCode(303)
+                .header("Location", containsString("/login?ended=true"));
+        given().redirects().follow(false).cookie(WebSession.SESSION, copy).get("/api/v1/users/{u}", user)
+                .then().statusCode(401);
+        // Sign-out ends the account's sessions in every browser.
+        otherBrowser.get("/teams").then().statusCode(303).header("Location", containsString("/login"));
+        // Signing in again opens a new session; the old copy stays dead.
+        WebSession.signIn(user, TestUsers.PASSWORD).get("/teams").then().statusCode(200);
+        given().redirects().follow(false).cookie(WebSession.SESSION, copy).get("/teams").then().statusCode(303);
     }
 
     @Test

@@ -23,14 +23,23 @@ final class WebSession {
     /** Signs in with the form, as a browser does; fails the test unless the session cookie comes back. */
     static WebSession signIn(String username, String password) {
         WebSession session = new WebSession();
-        Response answer = given().redirects().follow(false)
-                .formParam("j_username", username).formParam("j_password", password)
+        Response answer = signInForm().formParam("j_username", username).formParam("j_password", password)
                 .post("/j_security_check");
         assertTrue(answer.statusCode() == 302 || answer.statusCode() == 303, () -> "sign-in answered "
                 + answer.statusCode() + " " + answer.headers());
         session.keep(answer);
         assertNotNull(session.cookies.get(SESSION), () -> "no session cookie: " + answer.headers());
         return session;
+    }
+
+    /** A sign-in form as the sign-in page hands it out: the CSRF cookie it sets and the matching hidden field. */
+    static RequestSpecification signInForm() {
+        Response page = given().get("/login");
+        page.then().statusCode(200);
+        Matcher m = CSRF_FIELD.matcher(page.asString());
+        assertTrue(m.find(), "no CSRF field on /login");
+        assertNotNull(page.getCookie(CSRF), () -> "no CSRF cookie from /login: " + page.headers());
+        return given().redirects().follow(false).cookie(CSRF, page.getCookie(CSRF)).formParam("csrf-token", m.group(1));
     }
 
     RequestSpecification request() {
