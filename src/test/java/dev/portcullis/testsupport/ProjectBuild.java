@@ -17,9 +17,10 @@ import java.util.Map;
 /**
  * Runs this project's own Maven build ({@code ./mvnw}) as a user would, from a test. It runs in a copy of the
  * project (the POM, the wrapper and {@code src/main}; no {@code target/}, no tests), so it never touches the
- * {@code target/} of the build that runs the test. Offline ({@code -o}): everything it needs is what the running
- * build has already resolved. Secrets go in {@code env} (Quarkus reads its configuration from the environment
- * too), so the logged command never holds one.
+ * {@code target/} of the build that runs the test. Not offline: on a fresh machine the running build has not yet
+ * resolved what its own later phases need (the jar plugin's dependencies), so this build may fetch them from the
+ * same Maven repositories; with a warm local repository it fetches nothing. Secrets go in {@code env} (Quarkus
+ * reads its configuration from the environment too), so the logged command never holds one.
  */
 public final class ProjectBuild {
 
@@ -45,12 +46,12 @@ public final class ProjectBuild {
     }
 
     /**
-     * Copies the project into {@code dir} and runs {@code ./mvnw -B -ntp -o <args>} there with {@code env} added,
+     * Copies the project into {@code dir} and runs {@code ./mvnw -B -ntp <args>} there with {@code env} added,
      * on the JDK that runs the test; a build that outlasts {@code timeout} is killed.
      */
     public static Result mvnw(Path dir, List<String> args, Map<String, String> env, Duration timeout) {
         Path project = copyProject(projectRoot(), dir);
-        List<String> command = new ArrayList<>(List.of(project.resolve("mvnw").toString(), "-B", "-ntp", "-o"));
+        List<String> command = new ArrayList<>(List.of(project.resolve("mvnw").toString(), "-B", "-ntp"));
         command.addAll(args);
         Map<String, String> environment = new HashMap<>(env);
         environment.put("JAVA_HOME", System.getProperty("java.home"));
