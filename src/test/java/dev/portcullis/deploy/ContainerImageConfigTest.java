@@ -1,0 +1,94 @@
+package dev.portcullis.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two ways to build the image, one image: Jib ({@code quarkus.jib.*}) and the Dockerfiles must agree on the base,
+ * the non-root user and the ports, and both on what the Kubernetes manifests expect. Also: a plain build never
+ * builds or pushes an image. ContainerImageEndToEndTest runs the Jib build for real.
+ */
+class ContainerImageConfigTest {
+
+    static final Path DOCKER = Path.of("src/main/docker");
+    static Properties properties;
+
+    @BeforeAll
+    static void load() throws IOException {
+        properties = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+    }
+
+    @Test
+    void aPlainBuildNeitherBuildsNorPushesAnImage() {
+        assertEquals("false", properties.getProperty("quarkus.container-image.build"));
+        assertEquals("false", properties.getProperty("quarkus.container-image.push"));
+    }
+
+    @Test
+    void jibAndTheDockerfilesUseTheSameBase() throws IOException {
+        assertEquals(properties.getProperty("quarkus.jib.base-jvm-image"), instruction("Dockerfile.jvm", "FROM"));
+        assertEquals(properties.getProperty("quarkus.jib.base-native-image"), instruction("Dockerfile.native", "FROM"));
+        assertTrue(properties.getProperty("quarkus.jib.base-jvm-image").matches(".+:[0-9][^:/]*"),
+                "a pinned tag, not latest or Quarkus's moving default");
+    }
+
+    @Test
+    void everyImageRunsAsTheNonRootUserOfTheManifests() throws IOException {
+        String user = properties.getProperty("quarkus.kubernetes.security-context.run-as-user");
+        assertEquals("185", user);
+        assertEquals(user, properties.getProperty("quarkus.jib.user"));
+        assertEquals(user, instruction("Dockerfile.jvm", "USER"));
+        assertEquals(user, instruction("Dockerfile.native", "USER"));
+    }
+
+    @Test
+    void everyImageExposesTheHttpAndManagementPorts() throws IOException {
+        Set<String> ports = new TreeSet<>(Set.of("8080", "9000"));
+        assertEquals(ports, words(properties.getProperty("quarkus.jib.ports").replace(',', ' ')));
+        assertEquals(ports, words(instruction("Dockerfile.jvm", "EXPOSE")));
+        assertEquals(ports, words(instruction("Dockerfile.native", "EXPOSE")));
+    }
+
+    @Test
+    void theDockerBuildContextIsOnlyWhatMavenPackaged() throws IOException {
+        List<String> rules = Files.readAllLines(Path.of(".dockerignore")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertEquals("*", rules.get(0), "everything is excluded first");
+        for (String rule : rules.subList(1, rules.size())) {
+            assertTrue(rule.startsWith("!target/"), () -> "only build output comes back in: " + rule);
+        }
+        assertTrue(rules.contains("!target/quarkus-app/*") && rules.contains("!target/*-runner"),
+                "what Dockerfile.jvm and Dockerfile.native copy");
+    }
+
+    /** The argument of the one {@code instruction} line of a Dockerfile; fails if there is not exactly one. */
+    static String instruction(String dockerfile, String instruction) throws IOException {
+        List<String> found = Files.readAllLines(DOCKER.resolve(dockerfile)).stream()
+                .map(String::strip)
+                .filter(l -> l.startsWith(instruction + " "))
+                .map(l -> l.substring(instruction.length()).strip())
+                .toList();
+        assertEquals(1, found.size(), () -> dockerfile + ": one " + instruction + " line, found " + found);
+        return found.get(0);
+    }
+
+    static Set<String> words(String s) {
+        return Arrays.stream(s.strip().split("\\s+")).collect(Collectors.toCollection(TreeSet::new));
+    }
+}
