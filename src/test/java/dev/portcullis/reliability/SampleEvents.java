@@ -23,6 +23,17 @@ final class SampleEvents {
                 .formatted(id, at, MANIFEST, digest, repository, repository, digest, tag, id);
     }
 
+    /** A blob fetched by a client: stored as an event, but neither an activity nor a change to the catalog. */
+    static String blobPull(String id, String repository, String digest, Instant at) {
+        return """
+                {"id":"%s","timestamp":"%s","action":"pull",
+                 "target":{"mediaType":"application/octet-stream","size":31457280,"digest":"%s","length":31457280,
+                   "repository":"%s","url":"http://r/v2/%s/blobs/%s"},
+                 "request":{"id":"%s","addr":"127.0.0.1:1","host":"r","method":"GET","useragent":"containerd/1.7"},
+                 "actor":{"name":"ci"},"source":{"addr":"vm:5000","instanceID":"i1"}}"""
+                .formatted(id, at, digest, repository, repository, digest, id);
+    }
+
     /** {@code {"events":[...]}} around already serialised events. */
     static String envelope(List<String> events) {
         return "{\"events\":[" + String.join(",", events) + "]}";
