@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -49,6 +50,7 @@ final class RegistryLikeSender {
     private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     private final LongAdder attempts = new LongAdder();
     private final LongAdder retries = new LongAdder();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<Attempt> refusals = new ConcurrentLinkedQueue<>();
 
     /** @param timeout per attempt, as the registry's endpoint {@code timeout} (3 s in our documented config) */
@@ -68,6 +70,7 @@ final class RegistryLikeSender {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long started = System.nanoTime();
         Attempt attempt;
+        inFlight.incrementAndGet();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             attempt = new Attempt(response.statusCode(), System.nanoTime() - started,
@@ -79,6 +82,8 @@ final class RegistryLikeSender {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending", e);
+        } finally {
+            inFlight.decrementAndGet();
         }
         attempts.increment();
         statuses.computeIfAbsent(attempt.status(), s -> new LongAdder()).increment();
@@ -114,6 +119,11 @@ final class RegistryLikeSender {
             }
             backoff = Math.min(1000, backoff * 2);
         }
+    }
+
+    /** Deliveries sent and not answered yet. */
+    int inFlight() {
+        return inFlight.get();
     }
 
     long attempts() {
