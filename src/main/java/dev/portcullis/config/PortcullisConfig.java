@@ -103,6 +103,14 @@ public interface PortcullisConfig {
     interface Events {
         /** Shared secret the registry sends as {@code Authorization: Bearer <token>}. */
         Secret token();
+
+        /**
+         * How long an accepted delivery may expect to wait for its commit. When the events already accepted would
+         * take longer to write (at the rate the writers are achieving), a delivery is refused at once with 503 and
+         * the registry retries it, instead of being answered after the registry's own timeout (1 s by default).
+         */
+        @WithDefault("1s")
+        Duration maxWait();
     }
 
     interface Access {

@@ -23,7 +23,7 @@ public final class EnvelopeParser {
 
     static final Set<String> ACTIONS = Set.of("push", "pull", "mount", "delete");
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final int MAX_EVENTS = 1000;
+    static final int MAX_EVENTS = 1000;
 
     private final ObjectMapper json;
 

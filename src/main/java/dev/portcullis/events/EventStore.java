@@ -16,6 +16,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Keeps each delivered event exactly once in effect: one transaction per delivery, {@code INSERT IGNORE} on the
@@ -44,8 +45,12 @@ public class EventStore {
     @Inject
     EventMetrics metrics;
 
-    /** Deliveries of overlapping events race on the unique key; InnoDB then picks a victim, which we retry. */
-    static final int DEADLOCK_RETRIES = 5;
+    /**
+     * Deliveries of overlapping events race on the unique key, and updates of neighbouring repositories on the
+     * gap locks of the tags index; InnoDB then picks a victim, which we retry after a short random pause (an
+     * immediate retry of two writers in step deadlocks again: 5 of them in a row happened under load).
+     */
+    static final int DEADLOCK_RETRIES = 10;
 
     /** Stores the envelope and returns only after the commit. @throws SQLException when the database fails */
     public StoreResult store(Envelope envelope) throws SQLException {
@@ -83,6 +88,12 @@ public class EventStore {
                     throw e;
                 }
                 meters.counter("portcullis.registry.events.retries").increment();
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
         int[] stored = new int[envelopes.size()];

@@ -47,6 +47,8 @@ public class EventsResource {
         if (!authorized(authorization)) {
             throw HttpProblem.unauthorized("missing or wrong bearer token for the events endpoint");
         }
+        // Under overload a refusal must cost next to nothing: before the body is parsed.
+        writer.refuseWhenSaturated();
         Envelope envelope;
         try {
             envelope = parser.parse(body == null ? new byte[0] : body);

@@ -42,20 +42,23 @@ public final class Catalog {
             return; // a push by digest (e.g. a platform image of an index) names no tag
         }
         // Assignments run left to right: pushed_at is compared before it is moved, so it comes last.
+        // INSERT ... VALUES, not INSERT ... SELECT: InnoDB takes the table-wide AUTO-INC lock for the whole of an
+        // INSERT ... SELECT (innodb_autoinc_lock_mode 1, the default), so concurrent event writers deadlocked on it
+        // (MariaDB error 1467 or 1213), and the sink answered 503.
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO tags (repository_id, name, digest, media_type, pushed_by, pushed_at)
-                SELECT id, ?, ?, ?, ?, ? FROM repositories WHERE name = ?
+                VALUES ((SELECT id FROM repositories WHERE name = ?), ?, ?, ?, ?, ?)
                 ON DUPLICATE KEY UPDATE
                   digest = IF(VALUES(pushed_at) >= pushed_at, VALUES(digest), digest),
                   media_type = IF(VALUES(pushed_at) >= pushed_at, VALUES(media_type), media_type),
                   pushed_by = IF(VALUES(pushed_at) >= pushed_at, VALUES(pushed_by), pushed_by),
                   pushed_at = GREATEST(pushed_at, VALUES(pushed_at))""")) {
-            s.setString(1, tag);
-            s.setString(2, digest);
-            s.setString(3, mediaType);
-            s.setString(4, actor);
-            s.setTimestamp(5, time);
-            s.setString(6, repository);
+            s.setString(1, repository);
+            s.setString(2, tag);
+            s.setString(3, digest);
+            s.setString(4, mediaType);
+            s.setString(5, actor);
+            s.setTimestamp(6, time);
             s.executeUpdate();
         }
         countTags(c, repository);

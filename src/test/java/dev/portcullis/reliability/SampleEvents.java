@@ -1,0 +1,41 @@
+package dev.portcullis.reliability;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Registry notifications as distribution 2.8 writes them (see {@code samples/push-event.json}). */
+final class SampleEvents {
+
+    static final String MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
+    static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
+    private SampleEvents() {
+    }
+
+    /** A manifest push by tag: an event, an activity and a tag in the catalog. */
+    static String manifestPush(String id, String repository, String tag, String digest, Instant at) {
+        return """
+                {"id":"%s","timestamp":"%s","action":"push",
+                 "target":{"mediaType":"%s","size":418,"digest":"%s","length":418,
+                   "repository":"%s","url":"http://r/v2/%s/manifests/%s","tag":"%s"},
+                 "request":{"id":"%s","addr":"127.0.0.1:1","host":"r","method":"PUT","useragent":"skopeo/1.9.3"},
+                 "actor":{"name":"reliability"},"source":{"addr":"vm:5000","instanceID":"i1"}}"""
+                .formatted(id, at, MANIFEST, digest, repository, repository, digest, tag, id);
+    }
+
+    /** A blob fetched by a client: stored as an event, but neither an activity nor a change to the catalog. */
+    static String blobPull(String id, String repository, String digest, Instant at) {
+        return """
+                {"id":"%s","timestamp":"%s","action":"pull",
+                 "target":{"mediaType":"application/octet-stream","size":31457280,"digest":"%s","length":31457280,
+                   "repository":"%s","url":"http://r/v2/%s/blobs/%s"},
+                 "request":{"id":"%s","addr":"127.0.0.1:1","host":"r","method":"GET","useragent":"containerd/1.7"},
+                 "actor":{"name":"ci"},"source":{"addr":"vm:5000","instanceID":"i1"}}"""
+                .formatted(id, at, digest, repository, repository, digest, id);
+    }
+
+    /** {@code {"events":[...]}} around already serialised events. */
+    static String envelope(List<String> events) {
+        return "{\"events\":[" + String.join(",", events) + "]}";
+    }
+}
