@@ -139,7 +139,7 @@ class CrashRecoveryIT {
         List<List<String>> ids = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
         int total = 0;
-        Instant at = Instant.parse("2026-11-27T14:00:00Z");
+        Instant at = Instant.parse("2026-11-26T14:00:00Z");
         for (int e = 0; e < ENVELOPES; e++) {
             int size = 1 + random.nextInt(MAX_ENVELOPE);
             List<String> envelopeIds = new ArrayList<>();

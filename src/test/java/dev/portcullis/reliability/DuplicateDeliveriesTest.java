@@ -45,7 +45,7 @@ class DuplicateDeliveriesTest {
     void tenThousandEventsDeliveredThreeTimesConcurrentlyAreStoredExactlyOnce() throws Exception {
         String run = "dup" + UUID.randomUUID().toString().substring(0, 8);
         String digest = "sha256:" + (run + "0".repeat(64)).substring(0, 64).replaceAll("[^0-9a-f]", "0");
-        Instant base = Instant.parse("2026-11-27T10:00:00Z");
+        Instant base = Instant.parse("2026-11-26T10:00:00Z");
         List<String> events = new ArrayList<>(EVENTS);
         for (int i = 0; i < EVENTS; i++) {
             // 100 repositories: many events of one repository meet in one transaction and contend for its row.

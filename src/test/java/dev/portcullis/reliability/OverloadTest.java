@@ -47,7 +47,7 @@ class OverloadTest {
     void aFloodedSinkRefusesFastAndStoresWhatItAccepts() throws Exception {
         String run = "ovl" + UUID.randomUUID().toString().substring(0, 8);
         String digest = "sha256:" + "2".repeat(64);
-        Instant at = Instant.parse("2026-11-27T12:00:00Z");
+        Instant at = Instant.parse("2026-11-26T12:00:00Z");
         List<String> bodies = new ArrayList<>(ENVELOPES);
         for (int e = 0; e < ENVELOPES; e++) {
             List<String> events = new ArrayList<>(EVENTS_PER_ENVELOPE);
