@@ -28,11 +28,12 @@ public final class RegistryProcess implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     /**
-     * What the registry should trust and call. Token auth fields are all set or all null; notifications are off
-     * when {@code notificationUrl} is null ({@code notificationSecret} may be null for no Authorization header).
+     * What the registry should trust and call. Token auth fields are all set or all null; {@code htpasswd} (the
+     * registry's built-in Basic auth, bcrypt entries only) excludes token auth; notifications are off when
+     * {@code notificationUrl} is null ({@code notificationSecret} may be null for no Authorization header).
      */
     public record Config(String tokenRealm, String tokenService, String tokenIssuer, Path rootCertBundle,
-            String notificationUrl, String notificationSecret, boolean deleteEnabled) {
+            String notificationUrl, String notificationSecret, boolean deleteEnabled, Path htpasswd) {
 
         public Config {
             long authFields = Stream.of(tokenRealm, tokenService, tokenIssuer, rootCertBundle)
@@ -40,6 +41,9 @@ public final class RegistryProcess implements AutoCloseable {
             if (authFields != 0 && authFields != 4) {
                 throw new IllegalArgumentException("token realm, service, issuer and root cert bundle must be set "
                         + "together (got " + authFields + " of 4)");
+            }
+            if (htpasswd != null && authFields != 0) {
+                throw new IllegalArgumentException("htpasswd and token auth are exclusive");
             }
             if (notificationSecret != null && notificationUrl == null) {
                 throw new IllegalArgumentException("notification secret given without notification URL");
@@ -59,6 +63,11 @@ public final class RegistryProcess implements AutoCloseable {
             return tokenRealm != null;
         }
 
+        /** Either kind of auth: GET /v2/ answers 401 without credentials. */
+        public boolean anyAuth() {
+            return tokenAuth() || htpasswd != null;
+        }
+
         public boolean notifications() {
             return notificationUrl != null;
         }
@@ -71,6 +80,7 @@ public final class RegistryProcess implements AutoCloseable {
             private String notificationUrl;
             private String notificationSecret;
             private boolean deleteEnabled = true;
+            private Path htpasswd;
 
             private Builder() {
             }
@@ -91,6 +101,12 @@ public final class RegistryProcess implements AutoCloseable {
                 return this;
             }
 
+            /** The registry's own Basic auth against an htpasswd file of bcrypt entries ({@code user:$2y$...}). */
+            public Builder htpasswd(Path file) {
+                this.htpasswd = Objects.requireNonNull(file, "file");
+                return this;
+            }
+
             public Builder deleteEnabled(boolean enabled) {
                 this.deleteEnabled = enabled;
                 return this;
@@ -98,7 +114,7 @@ public final class RegistryProcess implements AutoCloseable {
 
             public Config build() {
                 return new Config(tokenRealm, tokenService, tokenIssuer, rootCertBundle, notificationUrl,
-                        notificationSecret, deleteEnabled);
+                        notificationSecret, deleteEnabled, htpasswd);
             }
         }
     }
@@ -219,7 +235,7 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        int expected = config.tokenAuth() ? 401 : 200;
+        int expected = config.anyAuth() ? 401 : 200;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/v2/"))
                 .timeout(Duration.ofSeconds(2)).GET().build();
@@ -290,6 +306,12 @@ public final class RegistryProcess implements AutoCloseable {
             y.append("    issuer: ").append(q(config.tokenIssuer())).append('\n');
             y.append("    rootcertbundle: ").append(q(config.rootCertBundle().toAbsolutePath().toString()))
                     .append('\n');
+        }
+        if (config.htpasswd() != null) {
+            y.append("auth:\n");
+            y.append("  htpasswd:\n");
+            y.append("    realm: \"registry\"\n");
+            y.append("    path: ").append(q(config.htpasswd().toAbsolutePath().toString())).append('\n');
         }
         if (config.notifications()) {
             y.append("notifications:\n");

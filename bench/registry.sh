@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Real registry A/B (issue "Fast and unbreakable"): skopeo pushes 50 small distinct images and pulls them back
+# through Debian's registry (A) guarded by Portcullis (token auth, notifications to the sink) and (B) with its
+# built-in htpasswd auth (bcrypt) and no notifications; rounds alternate A B A B. Prints per-round seconds,
+# medians and the ratio A/B (goal <= 1.0).
+# Options: -Dbench.images=50 -Dbench.rounds=3 -Dbench.parallel=1 -Dbench.bcryptCost=5 -Dbench.layerBytes=4096
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -B -q test -Dtest=RegistryAbBench -Dsurefire.failIfNoSpecifiedTests=false "$@" 2>&1 \
+  | grep -E '^(bench|round|median|ratio)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }
