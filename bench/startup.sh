@@ -16,4 +16,4 @@ if [ -z "${SKIP_BUILD:-}" ]; then
     || { echo "the build failed: see target/startup-bench-build.log" >&2; exit 1; }
 fi
 ./mvnw -B -q test -Dtest=StartupBench -Dsurefire.failIfNoSpecifiedTests=false "$@" 2>&1 \
-  | grep -E '^(bench|first|jvm|start|goals)' || { echo "the benchmark failed: see target/surefire-reports and target/startup-bench" >&2; exit 1; }
+  | grep -E '^(bench|first|jvm|start|goals|nmt)' || { echo "the benchmark failed: see target/surefire-reports and target/startup-bench" >&2; exit 1; }

@@ -50,6 +50,8 @@ class StartupBench {
     static final int TOKENS = Integer.getInteger("bench.tokens", 5000);
     static final int EVENTS = Integer.getInteger("bench.events", 5000);
     static final int CONNECTIONS = Integer.getInteger("bench.connections", 16);
+    /** Diagnosis: native memory tracking on every start, and its summary after the load in target/startup-bench. */
+    static final boolean NMT = Boolean.getBoolean("bench.nmt");
     static final Duration POLL = Duration.ofMillis(20);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -61,27 +63,101 @@ class StartupBench {
     static final String SECRET_KEY = Base64.getEncoder().encodeToString(randomBytes());
 
     /**
-     * What the shipped image's {@code run-java.sh} adds by default (rh-openjdk ubi9 jvm module:
-     * {@code java-default-options}), with {@code -XX:MaxRAM} standing in for the 768Mi limit of the manifests.
+     * Flag sets by name; override with {@code -Dbench.flags="name=flags;name=flags"}. Default: none at all; what
+     * the base image's run-java.sh gives the JVM on its own; what it gives it with the ENV lines of
+     * src/main/docker/Dockerfile.jvm (the flags we ship). Both in a container as large as the manifests' memory limit.
      */
-    static final String IMAGE_DEFAULTS = "-XX:MaxRAM=768m -XX:MaxRAMPercentage=80.0 -XX:+UseParallelGC "
-            + "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 "
-            + "-XX:+ExitOnOutOfMemoryError";
+    static String defaultFlags() throws IOException {
+        String maxRam = maxRam(Path.of("src/main/resources/application.properties"));
+        return "none=;run-java=" + String.join(" ", runJavaOptions(Map.of(), maxRam))
+                + ";dockerfile=" + String.join(" ", runJavaOptions(dockerfileEnv(Path.of("src/main/docker/Dockerfile.jvm")), maxRam));
+    }
 
-    /** Flag sets by name; override with {@code -Dbench.flags="name=flags;name=flags"}. */
-    static final String DEFAULT_FLAGS = "none=;image=" + IMAGE_DEFAULTS;
+    /**
+     * The options the base image's run-java.sh passes to the JVM given these environment variables (rh-openjdk
+     * ubi9 jvm module, {@code java-default-options}), with {@code -XX:MaxRAM} standing in for the container's
+     * memory limit. From JAVA_OPTS_APPEND only the JVM options count: its {@code -D} settings are the app's.
+     */
+    static List<String> runJavaOptions(Map<String, String> env, String maxRam) {
+        List<String> options = new ArrayList<>(List.of("-XX:MaxRAM=" + maxRam));
+        if (env.containsKey("JAVA_OPTS")) { // replaces every generated option, and JAVA_OPTS_APPEND is ignored
+            options.addAll(words(env.get("JAVA_OPTS")));
+            return options;
+        }
+        String ratio = env.getOrDefault("JAVA_MAX_MEM_RATIO", "80");
+        if (!ratio.equals("0")) {
+            options.add("-XX:MaxRAMPercentage=" + (int) Double.parseDouble(ratio) + ".0");
+        }
+        options.addAll(words(env.getOrDefault("GC_CONTAINER_OPTIONS", "-XX:+UseParallelGC")));
+        options.add("-XX:MinHeapFreeRatio=" + env.getOrDefault("GC_MIN_HEAP_FREE_RATIO", "10"));
+        options.add("-XX:MaxHeapFreeRatio=" + env.getOrDefault("GC_MAX_HEAP_FREE_RATIO", "20"));
+        options.add("-XX:GCTimeRatio=" + env.getOrDefault("GC_TIME_RATIO", "4"));
+        options.add("-XX:AdaptiveSizePolicyWeight=" + env.getOrDefault("GC_ADAPTIVE_SIZE_POLICY_WEIGHT", "90"));
+        if (env.containsKey("GC_MAX_METASPACE_SIZE")) {
+            options.add("-XX:MaxMetaspaceSize=" + env.get("GC_MAX_METASPACE_SIZE") + "m");
+        }
+        if (env.containsKey("GC_METASPACE_SIZE")) {
+            options.add("-XX:MetaspaceSize=" + env.get("GC_METASPACE_SIZE") + "m");
+        }
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        words(env.getOrDefault("JAVA_OPTS_APPEND", "")).stream().filter(w -> w.startsWith("-X")).forEach(options::add);
+        return options;
+    }
 
+    static final Pattern ENV_LINE = Pattern.compile("^ENV\\s+([A-Za-z_][A-Za-z0-9_]*)=(\"([^\"]*)\"|(\\S*))\\s*$");
+
+    /** The {@code ENV NAME=value} lines of a Dockerfile (one variable per line, as ours writes them). */
+    static Map<String, String> dockerfileEnv(Path dockerfile) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(dockerfile)) {
+            Matcher m = ENV_LINE.matcher(line.trim());
+            if (m.matches()) {
+                env.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(4));
+            }
+        }
+        return env;
+    }
+
+    /** The manifests' memory limit ({@code quarkus.kubernetes.resources.limits.memory}, e.g. 768Mi) as -XX:MaxRAM. */
+    static String maxRam(Path applicationProperties) throws IOException {
+        for (String line : Files.readAllLines(applicationProperties)) {
+            if (line.startsWith("quarkus.kubernetes.resources.limits.memory=")) {
+                String limit = line.substring(line.indexOf('=') + 1).trim();
+                return limit.replace("Mi", "m").replace("Gi", "g");
+            }
+        }
+        throw new IllegalStateException("no quarkus.kubernetes.resources.limits.memory in " + applicationProperties);
+    }
+
+    static List<String> words(String s) {
+        return s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
+    }
+
+    /** {@code flags}: JVM options, and {@code NAME=value} words, which go to the environment (e.g. MALLOC_ARENA_MAX=2). */
     record Variant(String javaHome, String name, List<String> flags) {
         String java() {
             return Path.of(javaHome, "bin", "java").toString();
         }
+
+        List<String> jvmOptions() {
+            return flags.stream().filter(f -> !ENV_WORD.matcher(f).matches()).toList();
+        }
+
+        Map<String, String> environment() {
+            Map<String, String> env = new LinkedHashMap<>();
+            flags.stream().filter(f -> ENV_WORD.matcher(f).matches())
+                    .forEach(f -> env.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1)));
+            return env;
+        }
     }
+
+    static final Pattern ENV_WORD = Pattern.compile("[A-Z_][A-Z0-9_]*=.*");
 
     record Started(Process process, double seconds, Double quarkusSeconds, int httpPort, int managementPort, Path log) {
     }
 
     record Figures(Variant variant, String jvm, double[] starts, double[] quarkus, long rssReady, long rssLoaded,
-            long hwm, double heapCommitted, long tokens, long events, long errors) {
+            long hwm, double heapCommitted, double loadSeconds, long tokens, long events, long errors) {
     }
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -123,26 +199,26 @@ class StartupBench {
             System.out.printf(Locale.ROOT, "jvm %s, flags %s: %s%n", f.jvm(), f.variant().name(),
                     f.variant().flags().isEmpty() ? "(none)" : String.join(" ", f.variant().flags()));
         }
-        System.out.printf(Locale.ROOT, "%-8s %-10s %-36s %7s %9s %9s %9s %9s %9s %7s%n", "start", "flags", "to ready s",
-                "median", "quarkus s", "RSS idle", "RSS load", "RSS peak", "heap MB", "errors");
+        System.out.printf(Locale.ROOT, "%-8s %-12s %-36s %7s %9s %9s %9s %9s %9s %7s %7s%n", "start", "flags", "to ready s",
+                "median", "quarkus s", "RSS idle", "RSS load", "RSS peak", "heap MB", "load s", "errors");
         for (Figures f : figures) {
             StringBuilder each = new StringBuilder();
             for (double d : f.starts()) {
                 each.append(String.format(Locale.ROOT, "%.2f ", d));
             }
-            System.out.printf(Locale.ROOT, "start %-2s %-10s %-36s %7.2f %9.2f %9d %9d %9d %9.0f %7d%n", f.jvm(),
+            System.out.printf(Locale.ROOT, "start %-2s %-12s %-36s %7.2f %9.2f %9d %9d %9d %9.0f %7.1f %7d%n", f.jvm(),
                     f.variant().name(), each.toString().trim(), median(f.starts()), median(f.quarkus()),
-                    f.rssReady(), f.rssLoaded(), f.hwm(), f.heapCommitted(), f.errors());
+                    f.rssReady(), f.rssLoaded(), f.hwm(), f.heapCommitted(), f.loadSeconds(), f.errors());
         }
         System.out.println("goals: median start to ready <= 3 s; RSS after the load <= 300 MB (RSS in MB, "
-                + "from VmRSS/VmHWM; heap MB = committed heap from /q/metrics after the load)");
+                + "from VmRSS/VmHWM; heap MB = committed heap from /q/metrics after the load; load s = wall time of the load)");
         for (Figures f : figures) {
             assertEquals(0, f.errors(), "every request of the load answered as expected");
         }
     }
 
     /** {@code bench.jvms}: comma-separated JAVA_HOMEs (default: this JVM) × {@code bench.flags}. */
-    static List<Variant> variants() {
+    static List<Variant> variants() throws IOException {
         String jvms = System.getProperty("bench.jvms", "");
         List<String> homes = new ArrayList<>();
         for (String home : jvms.split(",")) {
@@ -154,7 +230,7 @@ class StartupBench {
             homes.add(System.getProperty("java.home"));
         }
         Map<String, List<String>> flagSets = new LinkedHashMap<>();
-        for (String set : System.getProperty("bench.flags", DEFAULT_FLAGS).split(";")) {
+        for (String set : System.getProperty("bench.flags", defaultFlags()).split(";")) {
             int eq = set.indexOf('=');
             String name = (eq < 0 ? set : set.substring(0, eq)).trim();
             String flags = eq < 0 ? "" : set.substring(eq + 1).trim();
@@ -176,6 +252,7 @@ class StartupBench {
         long hwm = 0;
         double heap = 0;
         long[] load = {0, 0, 0};
+        double loadSeconds = 0;
         for (int i = 0; i < STARTS; i++) {
             Started s = start(v, v.name() + "-" + jvm + "-" + (i + 1));
             starts[i] = s.seconds();
@@ -183,15 +260,21 @@ class StartupBench {
             if (i == STARTS - 1) {
                 Thread.sleep(1000); // let the start's own allocation settle before reading the idle RSS
                 rssReady = status(s.process(), "VmRSS");
+                long loadStart = System.nanoTime();
                 load = load(s);
+                loadSeconds = (System.nanoTime() - loadStart) / 1e9;
                 Thread.sleep(1000);
                 rssLoaded = status(s.process(), "VmRSS");
                 hwm = status(s.process(), "VmHWM");
                 heap = heapCommitted(s);
+                if (NMT) {
+                    nativeMemorySummary(v, s);
+                }
             }
             stop(s);
         }
-        return new Figures(v, jvm, starts, quarkus, rssReady, rssLoaded, hwm, heap, load[0], load[1], load[2]);
+        return new Figures(v, jvm, starts, quarkus, rssReady, rssLoaded, hwm, heap, loadSeconds, load[0], load[1],
+                load[2]);
     }
 
     Started start(Variant v, String label) throws Exception {
@@ -200,7 +283,10 @@ class StartupBench {
         Path log = work.resolve(label + ".log");
         List<String> command = new ArrayList<>();
         command.add(v.java());
-        command.addAll(v.flags());
+        command.addAll(v.jvmOptions());
+        if (NMT) {
+            command.add("-XX:NativeMemoryTracking=summary");
+        }
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile())
@@ -223,6 +309,7 @@ class StartupBench {
         // From Secrets, as the manifests set them (else the service generates or logs a temporary one).
         env.put("PORTCULLIS_TOKENS_HASH_KEY", SECRET_KEY);
         env.put("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", SECRET_KEY);
+        env.putAll(v.environment());
 
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).GET().build();
@@ -366,6 +453,19 @@ class StartupBench {
             bytes += Double.parseDouble(m.group(1));
         }
         return bytes / (1024 * 1024);
+    }
+
+    /** {@code jcmd <pid> VM.native_memory summary} of the same JVM into target/startup-bench/nmt-*.txt. */
+    void nativeMemorySummary(Variant v, Started s) throws Exception {
+        Path out = work.resolve("nmt-" + v.name() + "-" + javaVersion(v) + ".txt");
+        Process jcmd = new ProcessBuilder(Path.of(v.javaHome(), "bin", "jcmd").toString(), Long.toString(s.process().pid()),
+                "VM.native_memory", "summary", "scale=MB").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        for (String line : Files.readAllLines(out)) {
+            if (line.startsWith("Total:") || line.matches("^-\\s+\\S.*\\(reserved=.*")) {
+                System.out.println("nmt " + v.name() + " " + javaVersion(v) + " " + line.replaceAll("\\s+", " ").trim());
+            }
+        }
     }
 
     /** A /proc/&lt;pid&gt;/status value in MB (the kernel writes kB). */
