@@ -4,6 +4,7 @@
 # built-in htpasswd auth (bcrypt) and no notifications; rounds alternate A B A B. Prints per-round seconds,
 # medians and the ratio A/B (goal <= 1.0).
 # Options: -Dbench.images=50 -Dbench.rounds=3 -Dbench.parallel=1 -Dbench.bcryptCost=5 -Dbench.layerBytes=4096
+#          -Dbench.tokensOnly=true adds side T (token auth, no notifications) to split the cost of A in two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q test -Dtest=RegistryAbBench -Dsurefire.failIfNoSpecifiedTests=false "$@" 2>&1 \

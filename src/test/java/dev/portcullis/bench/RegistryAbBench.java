@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,11 +64,14 @@ class RegistryAbBench {
     /** Per pushed image: the layer blob, the config blob and the manifest. */
     static final int PUSH_EVENTS_PER_IMAGE = 3;
     static final Duration SINK_WAIT = Duration.ofSeconds(120);
+    /** Also a third side, T: token auth by Portcullis without notifications, to split A's cost in two. */
+    static final boolean TOKENS_ONLY = Boolean.getBoolean("bench.tokensOnly");
 
     @Inject
     AgroalDataSource dataSource;
 
-    record Side(String name, RegistryProcess registry, boolean guarded) {
+    /** {@code notifications}: its events go to the sink, and a round waits for them. */
+    record Side(String name, RegistryProcess registry, boolean notifications) {
     }
 
     record Round(double push, double pull, double sinkLag) {
@@ -82,49 +87,63 @@ class RegistryAbBench {
         Path htpasswd = work.resolve("htpasswd");
         Files.writeString(htpasswd, user + ":" + BcryptUtil.bcryptHash(TestUsers.PASSWORD, BCRYPT_COST) + "\n",
                 StandardCharsets.UTF_8);
-        // A on the port Portcullis was told about, so its details fetcher calls this registry as in production.
-        RegistryProcess guarded = GuardedRegistry.start(work.resolve("a"), true, true, RegistryPortResource.port());
-        RegistryProcess plain = RegistryProcess.start(work.resolve("b").resolve("registry"),
-                RegistryProcess.Config.builder().htpasswd(htpasswd).build(), FreePort.next());
-        Side a = new Side("A", guarded, true);
-        Side b = new Side("B", plain, false);
+        List<RegistryProcess> registries = new ArrayList<>();
+        List<Side> sides = new ArrayList<>();
         try {
+            // A on the port Portcullis was told about, so its details fetcher calls this registry as in production.
+            registries.add(GuardedRegistry.start(work.resolve("a"), true, true, RegistryPortResource.port()));
+            sides.add(new Side("A", registries.get(registries.size() - 1), true));
+            registries.add(RegistryProcess.start(work.resolve("b").resolve("registry"),
+                    RegistryProcess.Config.builder().htpasswd(htpasswd).build(), FreePort.next()));
+            sides.add(new Side("B", registries.get(registries.size() - 1), false));
+            if (TOKENS_ONLY) {
+                registries.add(GuardedRegistry.start(work.resolve("t"), false, true, FreePort.next()));
+                sides.add(new Side("T", registries.get(registries.size() - 1), false));
+            }
             // Untimed: JIT, page cache, Portcullis's first (cost 12) password check, the registries' first requests.
-            run(a, user, creds, work, "w", WARMUP_IMAGES);
-            run(b, user, creds, work, "w", WARMUP_IMAGES);
+            for (Side side : sides) {
+                run(side, user, creds, work, "w", WARMUP_IMAGES);
+            }
 
-            List<Round> roundsA = new ArrayList<>();
-            List<Round> roundsB = new ArrayList<>();
+            Map<String, List<Round>> rounds = new LinkedHashMap<>();
             List<String> lines = new ArrayList<>();
             for (int r = 1; r <= ROUNDS; r++) {
-                for (Side side : List.of(a, b)) {
+                for (Side side : sides) {
                     Round round = run(side, user, creds, work, "r" + r, IMAGES);
-                    (side.guarded() ? roundsA : roundsB).add(round);
+                    rounds.computeIfAbsent(side.name(), k -> new ArrayList<>()).add(round);
                     lines.add(String.format(Locale.ROOT, "round %d %s %9.2f %9.2f %9s", r, side.name(), round.push(),
-                            round.pull(), side.guarded() ? String.format(Locale.ROOT, "%.2f", round.sinkLag()) : "-"));
+                            round.pull(), side.notifications() ? String.format(Locale.ROOT, "%.2f", round.sinkLag()) : "-"));
                 }
             }
-            double pushA = median(roundsA.stream().mapToDouble(Round::push).toArray());
-            double pushB = median(roundsB.stream().mapToDouble(Round::push).toArray());
-            double pullA = median(roundsA.stream().mapToDouble(Round::pull).toArray());
-            double pullB = median(roundsB.stream().mapToDouble(Round::pull).toArray());
-            double lagA = median(roundsA.stream().mapToDouble(Round::sinkLag).toArray());
+            Map<String, double[]> medians = new LinkedHashMap<>(); // push, pull, sink lag
+            rounds.forEach((name, list) -> medians.put(name, new double[] {
+                median(list.stream().mapToDouble(Round::push).toArray()),
+                median(list.stream().mapToDouble(Round::pull).toArray()),
+                median(list.stream().mapToDouble(Round::sinkLag).toArray())}));
+            double[] a = medians.get("A");
+            double[] b = medians.get("B");
 
             System.out.printf(Locale.ROOT, "%nbench registry A/B: %s %s, %d images of %d bytes per round, %d skopeo at once, "
                     + "htpasswd bcrypt cost %d, load average at start %s%n", System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), IMAGES, LAYER_BYTES, PARALLEL, BCRYPT_COST, loadAtStart);
+            System.out.println("bench sides: A = token auth by Portcullis + notifications to its sink; B = htpasswd, no "
+                    + "notifications" + (TOKENS_ONLY ? "; T = token auth by Portcullis, no notifications" : ""));
             System.out.printf(Locale.ROOT, "%-9s %-1s %9s %9s %9s%n", "round", "", "push s", "pull s", "sink lag s");
             lines.forEach(System.out::println);
-            System.out.printf(Locale.ROOT, "median A %9.2f %9.2f %9.2f%n", pushA, pullA, lagA);
-            System.out.printf(Locale.ROOT, "median B %9.2f %9.2f %9s%n", pushB, pullB, "-");
+            medians.forEach((name, m) -> System.out.printf(Locale.ROOT, "median %s %9.2f %9.2f %9s%n", name, m[0], m[1],
+                    name.equals("A") ? String.format(Locale.ROOT, "%.2f", m[2]) : "-"));
             System.out.printf(Locale.ROOT, "ratio A/B push %.2f, pull %.2f, push+pull %.2f (goal <= 1.0); "
                     + "per image A %.0f/%.0f ms, B %.0f/%.0f ms (push/pull); load average at end %s%n",
-                    pushA / pushB, pullA / pullB, (pushA + pullA) / (pushB + pullB),
-                    1000 * pushA / IMAGES, 1000 * pullA / IMAGES, 1000 * pushB / IMAGES, 1000 * pullB / IMAGES,
+                    a[0] / b[0], a[1] / b[1], (a[0] + a[1]) / (b[0] + b[1]),
+                    1000 * a[0] / IMAGES, 1000 * a[1] / IMAGES, 1000 * b[0] / IMAGES, 1000 * b[1] / IMAGES,
                     loadAverage());
+            if (TOKENS_ONLY) {
+                double[] t = medians.get("T");
+                System.out.printf(Locale.ROOT, "ratio T/B push %.2f, pull %.2f (tokens alone); A/T push %.2f, pull %.2f "
+                        + "(what the notifications add)%n", t[0] / b[0], t[1] / b[1], a[0] / t[0], a[1] / t[1]);
+            }
         } finally {
-            guarded.stop();
-            plain.stop();
+            registries.forEach(RegistryProcess::stop);
             if (Boolean.getBoolean("bench.keep")) {
                 System.out.println("bench work dir kept: " + work);
             } else {
@@ -150,7 +169,7 @@ class RegistryAbBench {
         long pushEnd = System.nanoTime();
 
         double lag = 0;
-        if (side.guarded()) {
+        if (side.notifications()) {
             long expected = (long) PUSH_EVENTS_PER_IMAGE * images;
             long stored = awaitPushEvents(prefix, expected);
             lag = (System.nanoTime() - pushEnd) / 1e9;
@@ -162,7 +181,7 @@ class RegistryAbBench {
         long pullStart = System.nanoTime();
         each(images, i -> Skopeo.pull(ref(side, prefix, i), pulled.resolve(Integer.toString(i)), creds).orThrow());
         long pullEnd = System.nanoTime();
-        if (side.guarded()) {
+        if (side.notifications()) {
             // Let the pulls' events drain before the other side's round starts, so it does not pay for them.
             awaitQuietSink(prefix);
         }
