@@ -9,16 +9,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two ways to build the image, one image: Jib ({@code quarkus.jib.*}) and the Dockerfiles must agree on the base,
- * the non-root user and the ports, and both on what the Kubernetes manifests expect. Also: a plain build never
+ * the non-root user, the ports and the JVM's sizing, and both on what the Kubernetes manifests expect. Also: a plain build never
  * builds or pushes an image. ContainerImageEndToEndTest runs the Jib build for real.
  */
 class ContainerImageConfigTest {
@@ -64,6 +68,31 @@ class ContainerImageConfigTest {
         assertEquals(ports, words(instruction("Dockerfile.jvm", "EXPOSE")));
         assertEquals(ports, words(instruction("Dockerfile.native", "EXPOSE")));
     }
+
+    /** run-java.sh's knobs (heap ratio, collector, ...) set in Dockerfile.jvm are set for Jib too, and no others. */
+    @Test
+    void jibAndDockerfileJvmTuneTheJvmAlike() throws IOException {
+        String prefix = "quarkus.jib.environment-variables.";
+        Map<String, String> jib = new TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(prefix)) {
+                jib.put(key.substring(prefix.length()).replace("\"", ""), properties.getProperty(key));
+            }
+        }
+        Map<String, String> dockerfile = new TreeMap<>();
+        for (String line : Files.readAllLines(DOCKER.resolve("Dockerfile.jvm"))) {
+            Matcher m = ENV.matcher(line.strip());
+            if (m.matches() && RUN_JAVA_TUNING.matcher(m.group(1)).matches()) {
+                dockerfile.put(m.group(1), m.group(2).replaceAll("^\"|\"$", ""));
+            }
+        }
+        assertTrue(dockerfile.containsKey("JAVA_MAX_MEM_RATIO"), "the heap is sized for the manifests' memory limit");
+        assertEquals(dockerfile, jib);
+    }
+
+    static final Pattern ENV = Pattern.compile("ENV ([A-Za-z_][A-Za-z0-9_]*)=(.*)");
+    /** What run-java.sh reads to size and tune the JVM (JAVA_OPTS_APPEND and JAVA_APP_JAR Jib sets itself). */
+    static final Pattern RUN_JAVA_TUNING = Pattern.compile("JAVA_MAX_MEM_RATIO|JAVA_INITIAL_MEM_RATIO|GC_.*|JAVA_OPTS");
 
     @Test
     void theDockerBuildContextIsOnlyWhatMavenPackaged() throws IOException {

@@ -118,6 +118,10 @@ class ContainerImageEndToEndTest {
         JsonNode config = JSON.readTree(blob(pulled, manifest.path("config").path("digest").asText())).path("config");
         assertEquals("185", config.path("User").asText(), "non-root, as runAsUser 185 in the manifests");
         assertEquals(Set.of("8080/tcp", "9000/tcp"), fieldNames(config.path("ExposedPorts")));
+        List<String> env = new ArrayList<>();
+        config.path("Env").forEach(e -> env.add(e.asText()));
+        assertTrue(env.containsAll(List.of("JAVA_MAX_MEM_RATIO=50", "GC_CONTAINER_OPTIONS=-XX:+UseSerialGC")),
+                () -> "run-java.sh sizes the JVM as Dockerfile.jvm tells it: " + env);
         // With this base Quarkus starts the fast-jar with "java -jar" in the working directory; with the UBI
         // openjdk runtime base it uses that image's run-java.sh (JAVA_APP_JAR) on the same files.
         String app = config.path("WorkingDir").asText().replaceFirst("^/", "") + "/";
