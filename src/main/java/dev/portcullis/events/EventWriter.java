@@ -174,8 +174,9 @@ public class EventWriter {
                 try {
                     batches.record(batch.size());
                     results = store.storeAll(envelopes);
-                    commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                    measure(batch, System.nanoTime() - started);
+                    long elapsed = System.nanoTime() - started;
+                    commits.record(elapsed, TimeUnit.NANOSECONDS);
+                    measure(batch, elapsed);
                 } catch (SQLException | RuntimeException e) {
                     failure = e;
                 }

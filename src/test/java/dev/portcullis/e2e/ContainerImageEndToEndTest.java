@@ -11,6 +11,7 @@ import dev.portcullis.testsupport.GuardedRegistry;
 import dev.portcullis.testsupport.OciImage;
 import dev.portcullis.testsupport.ProjectBuild;
 import dev.portcullis.testsupport.RegistryProcess;
+import dev.portcullis.testsupport.Rows;
 import dev.portcullis.testsupport.Skopeo;
 import dev.portcullis.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
@@ -22,9 +23,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -181,15 +179,7 @@ class ContainerImageEndToEndTest {
     }
 
     long count(String sql, Object... args) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Rows.count(dataSource, sql, args);
     }
 
     /** Notifications arrive asynchronously: wait, bounded, for the expected rows. */

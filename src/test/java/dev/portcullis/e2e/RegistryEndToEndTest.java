@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portcullis.testsupport.GuardedRegistry;
 import dev.portcullis.testsupport.OciImage;
 import dev.portcullis.testsupport.RegistryProcess;
+import dev.portcullis.testsupport.Rows;
 import dev.portcullis.testsupport.Skopeo;
 import dev.portcullis.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
@@ -17,9 +18,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -111,15 +109,7 @@ class RegistryEndToEndTest {
     }
 
     long count(String sql, Object... args) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Rows.count(dataSource, sql, args);
     }
 
     /** The registry delivers notifications asynchronously: wait, bounded, for the expected rows. */

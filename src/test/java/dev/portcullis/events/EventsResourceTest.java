@@ -10,14 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.testsupport.MariaDbServer;
 import dev.portcullis.testsupport.MariaDbTestResource;
+import dev.portcullis.testsupport.Rows;
 import dev.portcullis.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -56,15 +54,7 @@ class EventsResourceTest {
     }
 
     long count(String sql, Object... args) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Rows.count(dataSource, sql, args);
     }
 
     static Response activities(String query) {

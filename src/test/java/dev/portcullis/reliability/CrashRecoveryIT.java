@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.testsupport.FreePort;
 import dev.portcullis.testsupport.MariaDbServer;
+import dev.portcullis.testsupport.Rows;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -241,14 +242,8 @@ class CrashRecoveryIT {
     }
 
     static long count(String sql, Object... args) throws Exception {
-        try (Connection c = database.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try (Connection c = database.connect()) {
+            return Rows.count(c, sql, args);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.portcullis.testsupport.MariaDbServer;
 import dev.portcullis.testsupport.MariaDbTestResource;
 import dev.portcullis.testsupport.OciImage;
 import dev.portcullis.testsupport.RegistryProcess;
+import dev.portcullis.testsupport.Rows;
 import dev.portcullis.testsupport.Skopeo;
 import dev.portcullis.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
@@ -206,14 +207,6 @@ class DatabaseOutageEndToEndTest {
     }
 
     long count(String sql, Object... args) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Rows.count(dataSource, sql, args);
     }
 }

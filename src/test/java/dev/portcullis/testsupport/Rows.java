@@ -1,0 +1,33 @@
+package dev.portcullis.testsupport;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** What tests read back from MariaDB to check what the service stored. */
+public final class Rows {
+
+    private Rows() {
+    }
+
+    /** The first column of the first row, e.g. of a {@code COUNT(*)}, with {@code args} bound in order. */
+    public static long count(Connection connection, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public static long count(DataSource dataSource, String sql, Object... args) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return count(connection, sql, args);
+        }
+    }
+}
