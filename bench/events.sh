@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q test -Dtest=EventsThroughputBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.durable=true "$@" 2>&1 \
-  | grep -E '^(OpenJDK|Java|envelope|[0-9]+ event|goals)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }
+  | grep -E '^(OpenJDK|Java|events|blob|manifest|goals)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }
