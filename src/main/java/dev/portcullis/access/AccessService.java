@@ -45,7 +45,7 @@ public class AccessService {
         Set<String> names = new LinkedHashSet<>();
         for (Scope scope : requested) {
             if (scope.isRepository() && !scope.hasHost()) {
-                names.add(namespaceName(scope.name()));
+                names.add(RepositoryName.namespaceName(scope.name()));
             }
         }
         Map<String, NamespaceFacts> facts = facts(subject, names);
@@ -53,17 +53,11 @@ public class AccessService {
         List<Decision> decisions = new ArrayList<>(requested.size());
         for (Scope scope : requested) {
             NamespaceFacts ns = scope.isRepository() && !scope.hasHost()
-                    ? facts.get(namespaceName(scope.name()))
+                    ? facts.get(RepositoryName.namespaceName(scope.name()))
                     : NamespaceFacts.unknown("");
             decisions.add(AccessPolicy.decide(subject, scope, ns, settings));
         }
         return decisions;
-    }
-
-    /** The namespace a repository belongs to, with the global namespace under its reserved name. */
-    public static String namespaceName(String repository) {
-        String ns = RepositoryName.namespaceOf(repository);
-        return ns == null ? NamespaceFacts.GLOBAL_NAME : ns;
     }
 
     /**

@@ -33,6 +33,12 @@ public final class RepositoryName {
         return true;
     }
 
+    /** The namespace a repository is filed under: its first component, or the global namespace's reserved name. */
+    public static String namespaceName(String repository) {
+        String namespace = namespaceOf(repository);
+        return namespace == null ? NamespaceFacts.GLOBAL_NAME : namespace;
+    }
+
     /** The namespace a repository lives in: its first component, or {@code null} for the global namespace. */
     public static String namespaceOf(String name) {
         int slash = name.indexOf('/');

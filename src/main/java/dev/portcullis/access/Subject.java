@@ -10,6 +10,9 @@ import java.util.Set;
 public record Subject(String name, boolean admin, boolean enabled, boolean bot, TokenRestriction restriction) {
 
     public static final Subject ANONYMOUS = new Subject("", false, true, false, TokenRestriction.NONE);
+    /** Portcullis itself, calling the registry; outside the username grammar, so no account can take it. */
+    public static final String INTERNAL_NAME = "_portcullis";
+    public static final Subject INTERNAL = new Subject(INTERNAL_NAME, true);
 
     public Subject(String name, boolean admin) {
         this(name, admin, true, false, TokenRestriction.NONE);

@@ -1,14 +1,19 @@
 package dev.portcullis.events;
 
 import dev.portcullis.access.AccessChanged;
-import dev.portcullis.access.AccessService;
+import dev.portcullis.access.RepositoryName;
 import dev.portcullis.registry.CatalogChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 
-/** Writes access and catalog changes made through Portcullis into the feed, inside the transaction that made them: both commit or neither. */
+/**
+ * Writes access and catalog changes made through Portcullis into the feed, inside the transaction that made them
+ * (the API's, the catalog writer's): both commit or neither.
+ */
 @ApplicationScoped
 public class AccessActivityRecorder {
 
@@ -21,9 +26,20 @@ public class AccessActivityRecorder {
                 change.targetUser(), change.detail());
     }
 
-    void record(@Observes CatalogChanged change) {
-        insert(change.action(), change.actor(), AccessService.namespaceName(change.repository()), change.repository(),
-                change.tag(), change.digest(), null, null, change.detail());
+    /** In the catalog writer's transaction, beside the change itself. */
+    void record(@Observes CatalogChanged change) throws SQLException {
+        try (PreparedStatement s = change.in().connection().prepareStatement("""
+                INSERT INTO activities (occurred_at, action, namespace, repository, tag, digest, actor, detail)
+                VALUES (CURRENT_TIMESTAMP(6), ?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setString(1, change.action());
+            s.setString(2, RepositoryName.namespaceName(change.repository()));
+            s.setString(3, change.repository());
+            s.setString(4, change.tag());
+            s.setString(5, change.digest());
+            s.setString(6, change.actor());
+            s.setString(7, truncated(change.detail()));
+            s.executeUpdate();
+        }
     }
 
     private void insert(String action, String actor, String namespace, String repository, String tag, String digest,
@@ -40,7 +56,11 @@ public class AccessActivityRecorder {
                 .setParameter(6, team)
                 .setParameter(7, targetUser)
                 .setParameter(8, actor)
-                .setParameter(9, detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024))
+                .setParameter(9, truncated(detail))
                 .executeUpdate();
+    }
+
+    private static String truncated(String detail) {
+        return detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024);
     }
 }

@@ -66,9 +66,8 @@ public class EventMetrics {
             }
         }
         parked = meters.counter("portcullis.registry.events", "action", "unknown", "result", "parked");
-        // Counted where they happen (EventWriter, EventStore); registered here so that they show 0 from the start.
+        // Counted where it happens (EventWriter); registered here so that it shows 0 from the start.
         meters.counter("portcullis.registry.events.shed");
-        meters.counter("portcullis.registry.events.retries");
         committed = ingest(meters, "committed");
         failed = ingest(meters, "failed");
     }
@@ -99,9 +98,10 @@ public class EventMetrics {
 
     /** One event of a delivery, counted once, after its commit. */
     void counted(RegistryEvent event, boolean isNew) {
-        String result = !isNew ? "duplicate" : event.takesEffect() ? "stored" : "ignored";
+        String result = !isNew ? "duplicate" : event.effect() == RegistryEvent.Effect.IGNORED ? "ignored" : "stored";
         events.get(event.action() + "/" + result).increment();
-        if (isNew && event.takesEffect() && ACTIVITIES.contains(event.activity())) {
+        // As the feed shows them: not Portcullis's own deletes, which the feed has under whoever asked.
+        if (isNew && event.effect() == RegistryEvent.Effect.TAKES_EFFECT && ACTIVITIES.contains(event.activity())) {
             meters.counter("portcullis.namespace.activities", "action", event.activity(),
                     "registry_namespace", namespaces.label(event.namespace())).increment();
         }

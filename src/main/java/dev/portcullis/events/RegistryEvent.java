@@ -1,7 +1,7 @@
 package dev.portcullis.events;
 
-import dev.portcullis.access.AccessService;
-import dev.portcullis.registry.RegistryClient;
+import dev.portcullis.access.RepositoryName;
+import dev.portcullis.access.Subject;
 import java.time.Instant;
 import java.util.Set;
 
@@ -63,17 +63,32 @@ public record RegistryEvent(
         };
     }
 
-    /**
-     * Whether storing this event changes the catalog or the feed: blob events, HEAD checks, mounts and
-     * Portcullis's own reads change neither (they are kept in the event log all the same).
-     */
-    public boolean takesEffect() {
+    /** What storing an event does besides keeping it in the event log; the store, the feed and the metrics read it. */
+    public enum Effect {
+        /** It changes the catalog and shows in the feed. */
+        TAKES_EFFECT,
+        /**
+         * Portcullis's own change (a delete through the API): it changes the catalog, but the feed has it already,
+         * under whoever asked for it, not under {@link Subject#INTERNAL_NAME}.
+         */
+        INTERNAL,
+        /** It changes neither: blob events, mounts, HEAD checks, Portcullis's own reads. */
+        IGNORED
+    }
+
+    public Effect effect() {
         String change = activity();
-        return change != null && !("pull".equals(change) && RegistryClient.INTERNAL_SUBJECT.equals(actor));
+        if (change == null) {
+            return Effect.IGNORED;
+        }
+        if (Subject.INTERNAL_NAME.equals(actor)) {
+            return "pull".equals(change) ? Effect.IGNORED : Effect.INTERNAL;
+        }
+        return Effect.TAKES_EFFECT;
     }
 
     /** The namespace the activity is filed under; global repositories under the global namespace's name. */
     public String namespace() {
-        return AccessService.namespaceName(repository);
+        return RepositoryName.namespaceName(repository);
     }
 }

@@ -1,6 +1,6 @@
 package dev.portcullis.registry;
 
-import dev.portcullis.access.AccessService;
+import dev.portcullis.access.RepositoryName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -8,60 +8,52 @@ import java.sql.Timestamp;
 import java.time.Instant;
 
 /**
- * Keeps repositories and tags true to the registry's events, inside the caller's transaction (the sink's:
- * an event and its effect commit together). Events may arrive out of order, so every change compares times:
- * an older push never moves a tag that a newer one set, a delete removes only what was pushed before it.
+ * The only code that writes repositories, tags and manifests, inside the {@link CatalogWriter}'s transaction (only
+ * the writer makes one). Events may arrive out of order, so every change compares times: an older push never
+ * moves a tag that a newer one set, a delete removes only what was pushed before it.
  */
 public final class Catalog {
 
-    private Catalog() {
+    private final Connection connection;
+
+    Catalog(Connection connection) {
+        this.connection = connection;
     }
 
-    public static void push(Connection c, String repository, String tag, String digest, String mediaType,
-            String actor, Instant at) throws SQLException {
+    /** The writer's transaction, for the rows that must commit with a change of the catalog (the sink's events). */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** A manifest pushed, by tag or by digest (a platform image of an index names no tag). */
+    public void push(String repository, String tag, String digest, String mediaType, String actor, Instant at)
+            throws SQLException {
         Timestamp time = Timestamp.from(at);
-        try (PreparedStatement s = c.prepareStatement("""
+        update("""
                 INSERT INTO repositories (name, namespace, last_push_at) VALUES (?, ?, ?)
                 ON DUPLICATE KEY UPDATE last_push_at = GREATEST(COALESCE(last_push_at, VALUES(last_push_at)),
-                  VALUES(last_push_at))""")) {
-            s.setString(1, repository);
-            s.setString(2, AccessService.namespaceName(repository));
-            s.setTimestamp(3, time);
-            s.executeUpdate();
+                  VALUES(last_push_at))""", repository, RepositoryName.namespaceName(repository), time);
+        if (digest == null) {
+            return;
         }
-        if (digest != null) {
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT IGNORE INTO manifests (digest, repository, media_type) VALUES (?, ?, ?)")) {
-                s.setString(1, digest);
-                s.setString(2, repository);
-                s.setString(3, mediaType);
-                s.executeUpdate();
-            }
+        knowManifest(repository, digest, mediaType);
+        if (tag == null) {
+            return;
         }
-        if (tag == null || digest == null) {
-            return; // a push by digest (e.g. a platform image of an index) names no tag
+        // A new tag counts one more; a known one moves only when this push is the newer. (Not one upsert: its
+        // row count cannot tell a new tag from an older push that changed nothing.)
+        int added = update("""
+                INSERT IGNORE INTO tags (repository_id, name, digest, media_type, pushed_by, pushed_at)
+                VALUES ((SELECT id FROM repositories WHERE name = ?), ?, ?, ?, ?, ?)""",
+                repository, tag, digest, mediaType, actor, time);
+        if (added > 0) {
+            countTags(repository, added);
+            return;
         }
-        // Assignments run left to right: pushed_at is compared before it is moved, so it comes last.
-        // INSERT ... VALUES, not INSERT ... SELECT: InnoDB takes the table-wide AUTO-INC lock for the whole of an
-        // INSERT ... SELECT (innodb_autoinc_lock_mode 1, the default), so concurrent event writers deadlocked on it
-        // (MariaDB error 1467 or 1213), and the sink answered 503.
-        try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO tags (repository_id, name, digest, media_type, pushed_by, pushed_at)
-                VALUES ((SELECT id FROM repositories WHERE name = ?), ?, ?, ?, ?, ?)
-                ON DUPLICATE KEY UPDATE
-                  digest = IF(VALUES(pushed_at) >= pushed_at, VALUES(digest), digest),
-                  media_type = IF(VALUES(pushed_at) >= pushed_at, VALUES(media_type), media_type),
-                  pushed_by = IF(VALUES(pushed_at) >= pushed_at, VALUES(pushed_by), pushed_by),
-                  pushed_at = GREATEST(pushed_at, VALUES(pushed_at))""")) {
-            s.setString(1, repository);
-            s.setString(2, tag);
-            s.setString(3, digest);
-            s.setString(4, mediaType);
-            s.setString(5, actor);
-            s.setTimestamp(6, time);
-            s.executeUpdate();
-        }
-        countTags(c, repository);
+        update("""
+                UPDATE tags SET digest = ?, media_type = ?, pushed_by = ?, pushed_at = ?
+                WHERE repository_id = (SELECT id FROM repositories WHERE name = ?) AND name = ? AND pushed_at <= ?""",
+                digest, mediaType, actor, time, repository, tag, time);
     }
 
     /**
@@ -69,63 +61,117 @@ public final class Catalog {
      * by digest of an untagged manifest (a platform image fetched after its index) is part of a pull already
      * counted, so it counts only when a tag points at that digest.
      */
-    public static void pull(Connection c, String repository, String tag, String digest, Instant at)
-            throws SQLException {
+    public void pull(String repository, String tag, String digest, Instant at) throws SQLException {
         if (tag == null && digest == null) {
             return;
         }
         Timestamp time = Timestamp.from(at);
-        int tagged;
-        String which = tag != null ? "name = ?" : "digest = ?";
-        try (PreparedStatement s = c.prepareStatement("UPDATE tags SET last_pulled_at = GREATEST("
-                + "COALESCE(last_pulled_at, ?), ?) WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)"
-                + " AND " + which)) {
-            s.setTimestamp(1, time);
-            s.setTimestamp(2, time);
-            s.setString(3, repository);
-            s.setString(4, tag != null ? tag : digest);
-            tagged = s.executeUpdate();
-        }
+        int tagged = update("UPDATE tags SET last_pulled_at = GREATEST(COALESCE(last_pulled_at, ?), ?)"
+                + " WHERE repository_id = (SELECT id FROM repositories WHERE name = ?) AND "
+                + (tag != null ? "name = ?" : "digest = ?"), time, time, repository, tag != null ? tag : digest);
         if (tag == null && tagged == 0) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("""
+        update("""
                 UPDATE repositories SET pull_count = pull_count + 1,
-                  last_pull_at = GREATEST(COALESCE(last_pull_at, ?), ?) WHERE name = ?""")) {
-            s.setTimestamp(1, time);
-            s.setTimestamp(2, time);
-            s.setString(3, repository);
-            s.executeUpdate();
-        }
+                  last_pull_at = GREATEST(COALESCE(last_pull_at, ?), ?) WHERE name = ?""", time, time, repository);
     }
 
     /**
      * A delete by digest removes every tag on it; a delete by tag (distribution 3.x) that tag. The repository
-     * stays, with its history, even when no tag is left.
+     * stays, with its history, even when no tag is left. @return the tags removed
      */
-    public static int delete(Connection c, String repository, String tag, String digest, Instant at)
-            throws SQLException {
+    public int delete(String repository, String tag, String digest, Instant at) throws SQLException {
         if (tag == null && digest == null) {
             return 0;
         }
-        String which = tag != null ? "name = ?" : "digest = ?";
-        int removed;
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM tags WHERE repository_id = "
-                + "(SELECT id FROM repositories WHERE name = ?) AND " + which + " AND pushed_at <= ?")) {
-            s.setString(1, repository);
-            s.setString(2, tag != null ? tag : digest);
-            s.setTimestamp(3, Timestamp.from(at));
-            removed = s.executeUpdate();
+        int removed = update("DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)"
+                + " AND " + (tag != null ? "name = ?" : "digest = ?") + " AND pushed_at <= ?",
+                repository, tag != null ? tag : digest, Timestamp.from(at));
+        if (removed > 0) {
+            countTags(repository, -removed);
         }
-        countTags(c, repository);
         return removed;
     }
 
-    static void countTags(Connection c, String repository) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE repositories r SET tag_count = "
-                + "(SELECT COUNT(*) FROM tags t WHERE t.repository_id = r.id) WHERE r.name = ?")) {
-            s.setString(1, repository);
-            s.executeUpdate();
+    /** The repository's description (markdown), or none. @return whether the repository exists */
+    public boolean describe(String repository, String description) throws SQLException {
+        return update("UPDATE repositories SET description = ? WHERE name = ?", description, repository) > 0;
+    }
+
+    /**
+     * A change found by reconciliation, applied unless the sink got there first: a tag pushed or moved after
+     * {@code before} (the walk's start) is never touched. @return whether it changed anything
+     */
+    public boolean apply(CatalogChange change, Instant before) throws SQLException {
+        Timestamp walked = Timestamp.from(before);
+        String repository = change.repository();
+        if (change instanceof CatalogChange.AddRepository) {
+            return update("INSERT IGNORE INTO repositories (name, namespace, last_push_at) VALUES (?, ?, ?)",
+                    repository, RepositoryName.namespaceName(repository), walked) > 0;
+        }
+        if (change instanceof CatalogChange.AddTag add) {
+            knowManifest(repository, add.digest(), null);
+            // A tag found only now: when it was pushed is unknown, so it counts as pushed when found.
+            int added = update("""
+                    INSERT IGNORE INTO tags (repository_id, name, digest, pushed_at)
+                    VALUES ((SELECT id FROM repositories WHERE name = ?), ?, ?, ?)""",
+                    repository, add.tag(), add.digest(), walked);
+            countTags(repository, added);
+            return added > 0;
+        }
+        if (change instanceof CatalogChange.MoveTag move) {
+            knowManifest(repository, move.digest(), null);
+            return update("""
+                    UPDATE tags SET digest = ? WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)
+                    AND name = ? AND pushed_at < ?""", move.digest(), repository, move.tag(), walked) > 0;
+        }
+        CatalogChange.RemoveTag remove = (CatalogChange.RemoveTag) change;
+        int removed = update("""
+                DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)
+                AND name = ? AND pushed_at < ?""", repository, remove.tag(), walked);
+        countTags(repository, -removed);
+        return removed > 0;
+    }
+
+    /** What the registry said about a manifest: its details, or that it no longer has it. */
+    public void detailsFetched(String digest, ManifestDetails details, Instant at) throws SQLException {
+        update("""
+                UPDATE manifests SET fetched_at = ?, media_type = COALESCE(?, media_type), total_size = ?,
+                  platforms = ?, config_created = ?, labels = ?, last_error = ? WHERE digest = ?""",
+                Timestamp.from(at), details == null ? null : details.mediaType(),
+                details == null ? null : details.totalSize(),
+                details == null || details.platforms().isEmpty() ? null : String.join(",", details.platforms()),
+                details == null || details.created() == null ? null : Timestamp.from(details.created()),
+                details == null ? null : details.labelsJson(),
+                details == null ? "the registry no longer has this manifest" : null, digest);
+    }
+
+    /** The registry could not be asked about a manifest: ask again at {@code next}. */
+    public void detailsFailed(String digest, String error, Instant next) throws SQLException {
+        update("UPDATE manifests SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE digest = ?",
+                Timestamp.from(next), error.length() > 512 ? error.substring(0, 512) : error, digest);
+    }
+
+    /** Details are fetched once per digest (content-addressed: the same in every repository). */
+    private void knowManifest(String repository, String digest, String mediaType) throws SQLException {
+        update("INSERT IGNORE INTO manifests (digest, repository, media_type) VALUES (?, ?, ?)",
+                digest, repository, mediaType);
+    }
+
+    /** Kept with each change instead of counted per change: a count walks every tag of the repository. */
+    private void countTags(String repository, int delta) throws SQLException {
+        if (delta != 0) {
+            update("UPDATE repositories SET tag_count = tag_count + ? WHERE name = ?", delta, repository);
+        }
+    }
+
+    private int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
         }
     }
 }

@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Fetches the details of each new digest from the registry in the background: a failure is retried later
- * with backoff and never blocks or loses the event that named the digest.
+ * with backoff and never blocks or loses the event that named the digest. What it learnt goes to the catalog
+ * through the {@link CatalogWriter}, a batch at a time.
  */
 @ApplicationScoped
 public class DetailsFetcher {
@@ -38,6 +39,9 @@ public class DetailsFetcher {
 
     @Inject
     Lease lease;
+
+    @Inject
+    CatalogWriter writer;
 
     @Inject
     RegistryMetrics metrics;
@@ -62,16 +66,35 @@ public class DetailsFetcher {
 
     /** Fetches one batch; returns how many digests got their details. */
     public int fetchPending() throws SQLException {
+        List<CatalogWriter.Write<Void>> outcomes = new ArrayList<>();
+        Instant now = Instant.now();
         int fetched = 0;
         for (Pending p : pending()) {
             try {
-                save(p.digest(), details(p.repository(), p.digest()));
+                ManifestDetails found = details(p.repository(), p.digest()).orElse(null);
+                outcomes.add(catalog -> {
+                    catalog.detailsFetched(p.digest(), found, now);
+                    return null;
+                });
                 fetched++;
                 metrics.detailsFetched(true);
             } catch (RegistryClient.RegistryUnavailable | IOException e) {
-                retryLater(p, e.getMessage());
+                long seconds = Math.min(MAX_BACKOFF.toSeconds(), 10L << Math.min(p.attempts(), 12));
+                String error = e.getMessage() == null ? "unknown" : e.getMessage();
+                outcomes.add(catalog -> {
+                    catalog.detailsFailed(p.digest(), error, now.plusSeconds(seconds));
+                    return null;
+                });
                 metrics.detailsFetched(false);
             }
+        }
+        if (!outcomes.isEmpty()) {
+            writer.write(catalog -> {
+                for (CatalogWriter.Write<Void> outcome : outcomes) {
+                    outcome.apply(catalog);
+                }
+                return null;
+            });
         }
         return fetched;
     }
@@ -121,45 +144,5 @@ public class DetailsFetcher {
             }
         }
         return pending;
-    }
-
-    private void save(String digest, Optional<ManifestDetails> details) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                UPDATE manifests SET fetched_at = ?, media_type = COALESCE(?, media_type), total_size = ?,
-                  platforms = ?, config_created = ?, labels = ?, last_error = ? WHERE digest = ?""")) {
-            s.setTimestamp(1, Timestamp.from(Instant.now()));
-            if (details.isPresent()) {
-                ManifestDetails d = details.get();
-                s.setString(2, d.mediaType());
-                s.setObject(3, d.totalSize());
-                s.setString(4, d.platforms().isEmpty() ? null : String.join(",", d.platforms()));
-                s.setTimestamp(5, d.created() == null ? null : Timestamp.from(d.created()));
-                s.setString(6, d.labels().isEmpty() ? null : ManifestDetails.JSON.writeValueAsString(d.labels()));
-                s.setString(7, null);
-            } else {
-                s.setString(2, null);
-                s.setObject(3, null);
-                s.setString(4, null);
-                s.setTimestamp(5, null);
-                s.setString(6, null);
-                s.setString(7, "the registry no longer has this manifest");
-            }
-            s.setString(8, digest);
-            s.executeUpdate();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new SQLException("cannot write labels", e);
-        }
-    }
-
-    private void retryLater(Pending p, String error) throws SQLException {
-        long seconds = Math.min(MAX_BACKOFF.toSeconds(), 10L << Math.min(p.attempts(), 12));
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                UPDATE manifests SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
-                WHERE digest = ?""")) {
-            s.setTimestamp(1, Timestamp.from(Instant.now().plusSeconds(seconds)));
-            s.setString(2, error == null ? "unknown" : error.length() > 512 ? error.substring(0, 512) : error);
-            s.setString(3, p.digest());
-            s.executeUpdate();
-        }
     }
 }

@@ -20,6 +20,18 @@ public record ManifestDetails(String mediaType, Long totalSize, List<String> pla
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The labels as stored (a JSON object), or null when there are none. */
+    String labelsJson() {
+        if (labels.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(labels);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings is always JSON", e);
+        }
+    }
+
     public static boolean isIndex(String mediaType) {
         return "application/vnd.oci.image.index.v1+json".equals(mediaType)
                 || "application/vnd.docker.distribution.manifest.list.v2+json".equals(mediaType);

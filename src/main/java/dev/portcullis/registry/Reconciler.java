@@ -1,6 +1,5 @@
 package dev.portcullis.registry;
 
-import dev.portcullis.access.AccessService;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +23,8 @@ import org.jboss.logging.Logger;
  * Repairs the picture from the registry itself: walks {@code _catalog} and every repository's tags, adds what
  * is missing (pushed before Portcullis was installed, or while notifications were off) and removes only what
  * the registry positively says is gone. Any error while walking changes nothing: the walk is read whole
- * first, then applied in one transaction. Tags pushed after the walk started are never touched.
+ * first, compared with the catalog ({@link CatalogDiff}), and the changes applied by the {@link CatalogWriter} in
+ * one transaction. Tags pushed after the walk started are never touched.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -41,6 +41,9 @@ public class Reconciler {
 
     @Inject
     Lease lease;
+
+    @Inject
+    CatalogWriter writer;
 
     @Inject
     RegistryMetrics metrics;
@@ -120,69 +123,33 @@ public class Reconciler {
         return picture;
     }
 
+    /** The walk's changes, applied by the one writer in one transaction. */
     private Result apply(Map<String, Map<String, String>> picture, Instant started) throws SQLException {
-        List<String> added = new ArrayList<>();
-        List<String> changed = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        Timestamp before = Timestamp.from(started);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Map<String, Map<String, String>> known = known(c);
-                for (var entry : picture.entrySet()) {
-                    String repository = entry.getKey();
-                    Map<String, String> ours = known.getOrDefault(repository, Map.of());
-                    ensureRepository(c, repository, started);
-                    for (var tag : entry.getValue().entrySet()) {
-                        String digest = ours.get(tag.getKey());
-                        if (digest == null) {
-                            if (insertTag(c, repository, tag.getKey(), tag.getValue(), started)) {
-                                added.add(repository + ":" + tag.getKey());
-                            }
-                        } else if (!digest.equals(tag.getValue())
-                                && moveTag(c, repository, tag.getKey(), tag.getValue(), before)) {
-                            changed.add(repository + ":" + tag.getKey());
-                        }
-                        try (PreparedStatement s = c.prepareStatement(
-                                "INSERT IGNORE INTO manifests (digest, repository) VALUES (?, ?)")) {
-                            s.setString(1, tag.getValue());
-                            s.setString(2, repository);
-                            s.executeUpdate();
-                        }
-                    }
-                    for (String tag : ours.keySet()) {
-                        if (!entry.getValue().containsKey(tag) && deleteTag(c, repository, tag, before)) {
-                            removed.add(repository + ":" + tag);
-                        }
-                    }
-                    Catalog.countTags(c, repository);
+        List<CatalogChange> changes = CatalogDiff.between(picture, known());
+        return writer.write(catalog -> {
+            List<String> added = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
+            List<String> removed = new ArrayList<>();
+            for (CatalogChange change : changes) {
+                if (!catalog.apply(change, started)) {
+                    continue;
                 }
-                // The catalog was read whole: a repository it does not list is gone from the registry.
-                for (var entry : known.entrySet()) {
-                    if (picture.containsKey(entry.getKey())) {
-                        continue;
-                    }
-                    for (String tag : entry.getValue().keySet()) {
-                        if (deleteTag(c, entry.getKey(), tag, before)) {
-                            removed.add(entry.getKey() + ":" + tag);
-                        }
-                    }
-                    Catalog.countTags(c, entry.getKey());
+                if (change instanceof CatalogChange.AddTag add) {
+                    added.add(add.repository() + ":" + add.tag());
+                } else if (change instanceof CatalogChange.MoveTag move) {
+                    changed.add(move.repository() + ":" + move.tag());
+                } else if (change instanceof CatalogChange.RemoveTag remove) {
+                    removed.add(remove.repository() + ":" + remove.tag());
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        }
-        return new Result("ok", started, added, changed, removed, null);
+            return new Result("ok", started, added, changed, removed, null);
+        });
     }
 
-    private static Map<String, Map<String, String>> known(Connection c) throws SQLException {
+    /** repository → (tag → digest) as the catalog has it. */
+    private Map<String, Map<String, String>> known() throws SQLException {
         Map<String, Map<String, String>> known = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("""
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
                 SELECT r.name, t.name, t.digest FROM repositories r LEFT JOIN tags t ON t.repository_id = r.id""");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
@@ -193,55 +160,6 @@ public class Reconciler {
             }
         }
         return known;
-    }
-
-    /** A repository found only now: its last push is unknown, so it counts as pushed when found. */
-    private static void ensureRepository(Connection c, String repository, Instant found) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT IGNORE INTO repositories (name, namespace, last_push_at) VALUES (?, ?, ?)")) {
-            s.setString(1, repository);
-            s.setString(2, AccessService.namespaceName(repository));
-            s.setTimestamp(3, Timestamp.from(found));
-            s.executeUpdate();
-        }
-    }
-
-    private static boolean insertTag(Connection c, String repository, String tag, String digest, Instant at)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                INSERT IGNORE INTO tags (repository_id, name, digest, pushed_at)
-                SELECT id, ?, ?, ? FROM repositories WHERE name = ?""")) {
-            s.setString(1, tag);
-            s.setString(2, digest);
-            s.setTimestamp(3, Timestamp.from(at));
-            s.setString(4, repository);
-            return s.executeUpdate() > 0;
-        }
-    }
-
-    private static boolean moveTag(Connection c, String repository, String tag, String digest, Timestamp before)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                UPDATE tags SET digest = ? WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)
-                AND name = ? AND pushed_at < ?""")) {
-            s.setString(1, digest);
-            s.setString(2, repository);
-            s.setString(3, tag);
-            s.setTimestamp(4, before);
-            return s.executeUpdate() > 0;
-        }
-    }
-
-    private static boolean deleteTag(Connection c, String repository, String tag, Timestamp before)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)
-                AND name = ? AND pushed_at < ?""")) {
-            s.setString(1, repository);
-            s.setString(2, tag);
-            s.setTimestamp(3, before);
-            return s.executeUpdate() > 0;
-        }
     }
 
     private void record(Result result) throws SQLException {

@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Calls the registry's API with tokens Portcullis mints for itself (subject {@link #INTERNAL_SUBJECT}, an
+ * Calls the registry's API with tokens Portcullis mints for itself (subject {@link Subject#INTERNAL}, an
  * admin): manifests and config blobs for details, the catalog and tag lists for reconciliation, deletes.
  *
  * @see <a href="https://distribution.github.io/distribution/spec/api/">HTTP API V2</a>
@@ -28,8 +28,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class RegistryClient {
 
-    /** Outside the username grammar, so no account can take it; its own pulls are not counted. */
-    public static final String INTERNAL_SUBJECT = "_portcullis";
     static final String MANIFEST_TYPES = String.join(", ",
             "application/vnd.oci.image.index.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -37,7 +35,6 @@ public class RegistryClient {
             "application/vnd.docker.distribution.manifest.v2+json");
     static final int MAX_BODY = 4 * 1024 * 1024;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
-    private static final Subject SELF = new Subject(INTERNAL_SUBJECT, true);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -175,7 +172,7 @@ public class RegistryClient {
         URI base = config.registry().url()
                 .orElseThrow(() -> new RegistryUnavailable("PORTCULLIS_REGISTRY_URL is not set"));
         List<Scope> requested = Scope.parseAll(List.copyOf(scopes));
-        String token = tokens.issue(SELF, requested).jwt();
+        String token = tokens.issue(Subject.INTERNAL, requested).jwt();
         return HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token);

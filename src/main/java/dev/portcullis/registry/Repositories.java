@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Browsing and curating repositories: what the caller may pull, deletes by the delete rule. */
 @ApplicationScoped
@@ -53,6 +54,9 @@ public class Repositories {
 
     @Inject
     Event<CatalogChanged> changes;
+
+    @Inject
+    CatalogWriter writer;
 
     public Pagination.Page<RepositoryView> list(Subject subject, String namespace, String search, Sort sort,
             String cursor, int limit) throws SQLException {
@@ -169,56 +173,53 @@ public class Repositories {
      * Deletes the image a tag names, in the registry ({@code DELETE /v2/<name>/manifests/<digest>}) and here.
      * Other tags on the same digest go with it, so that needs {@code force}.
      */
-    @Transactional
     public DeletedView deleteTag(Subject subject, String name, String tag, boolean force) throws SQLException {
         requireDelete(subject, name);
+        String digest;
+        List<String> sharing;
         try (Connection c = dataSource.getConnection()) {
             long id = repositoryId(c, name);
             List<TagView> tags = tags(c, id, tag);
             if (tags.isEmpty()) {
                 throw HttpProblem.notFound("no tag '" + tag + "' in '" + name + "'");
             }
-            String digest = tags.get(0).digest();
-            List<String> sharing = tagsOn(c, id, digest);
-            if (sharing.size() > 1 && !force) {
-                throw HttpProblem.conflict("deleting '" + tag + "' deletes image " + digest + ", which tags "
-                        + sharing + " also name; repeat with force=true to delete them all");
-            }
-            return deleteDigest(c, subject, name, digest);
+            digest = tags.get(0).digest();
+            sharing = tagsOn(c, id, digest);
         }
+        if (sharing.size() > 1 && !force) {
+            throw HttpProblem.conflict("deleting '" + tag + "' deletes image " + digest + ", which tags "
+                    + sharing + " also name; repeat with force=true to delete them all");
+        }
+        return deleteDigest(subject, name, digest, sharing);
     }
 
     /** Deletes every image of a repository; the repository stays as an empty one, with its history. */
-    @Transactional
     public List<DeletedView> deleteRepository(Subject subject, String name) throws SQLException {
         requireDelete(subject, name);
-        List<DeletedView> deleted = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            long id = repositoryId(c, name);
-            List<String> digests = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT DISTINCT digest FROM tags WHERE repository_id = ? ORDER BY digest")) {
-                s.setLong(1, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        digests.add(rs.getString(1));
-                    }
+        Map<String, List<String>> images = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT digest, name FROM tags WHERE repository_id = ? ORDER BY digest, name")) {
+            s.setLong(1, repositoryId(c, name));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    images.computeIfAbsent(rs.getString(1), d -> new ArrayList<>()).add(rs.getString(2));
                 }
             }
-            for (String digest : digests) {
-                deleted.add(deleteDigest(c, subject, name, digest));
-            }
+        }
+        List<DeletedView> deleted = new ArrayList<>();
+        for (var image : images.entrySet()) {
+            deleted.add(deleteDigest(subject, name, image.getKey(), image.getValue()));
         }
         return deleted;
     }
 
-    private DeletedView deleteDigest(Connection c, Subject subject, String name, String digest) throws SQLException {
-        List<String> tags = tagsOn(c, repositoryId(c, name), digest);
-        // The rows go first, in this transaction, and the registry after: its delete notification reaches the
-        // sink at once, whose transaction deletes the same rows. Holding them already, this one never waits on
-        // the sink's (which waits, then finds nothing); the other way round the two deadlocked. A refusal by the
-        // registry throws, and the rollback restores the rows.
-        Catalog.delete(c, name, null, digest, Instant.now());
+    /**
+     * The registry deletes first: if it refuses, nothing changed. Then the catalog writer removes the rows and
+     * records the delete under the person who asked; the registry's own notification of the delete (by
+     * Portcullis) finds them gone, or removes them itself should this write fail.
+     */
+    private DeletedView deleteDigest(Subject subject, String name, String digest, List<String> tags)
+            throws SQLException {
         try {
             registry.deleteManifest(name, digest);
         } catch (RegistryClient.DeleteDisabled e) {
@@ -226,28 +227,36 @@ public class Repositories {
         } catch (RegistryClient.RegistryUnavailable e) {
             throw HttpProblem.unavailable("the registry could not delete the image: " + e.getMessage());
         }
-        for (String tag : tags) {
-            changes.fire(new CatalogChanged("delete", subject.name(), name, tag, digest, null));
-        }
+        Instant now = Instant.now();
+        writer.write(catalog -> {
+            catalog.delete(name, null, digest, now);
+            for (String tag : tags) {
+                changes.fire(new CatalogChanged("delete", subject.name(), name, tag, digest, null, catalog));
+            }
+            return null;
+        });
         return new DeletedView(name, digest, tags);
     }
 
-    @Transactional
     public void describe(Subject subject, String name, String description) throws SQLException {
-        if (!ManagementPolicy.mayEditNamespace(subject, access.facts(subject, AccessService.namespaceName(name)))) {
+        if (!ManagementPolicy.mayEditNamespace(subject, access.facts(subject, RepositoryName.namespaceName(name)))) {
             requirePull(subject, name);
             throw HttpProblem.forbidden("only owners may edit the description of '" + name + "'");
         }
         if (description != null && description.length() > 65_000) {
             throw HttpProblem.unprocessable("description is longer than 65,000 characters");
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("UPDATE repositories SET description = ? WHERE id = ?")) {
-            s.setString(1, description);
-            s.setLong(2, repositoryId(c, name));
-            s.executeUpdate();
+        boolean found = writer.write(catalog -> {
+            if (!catalog.describe(name, description)) {
+                return false;
+            }
+            changes.fire(new CatalogChanged("repository.update", subject.name(), name, null, null, "description",
+                    catalog));
+            return true;
+        });
+        if (!found) {
+            throw HttpProblem.notFound("no repository '" + name + "'");
         }
-        changes.fire(new CatalogChanged("repository.update", subject.name(), name, null, null, "description"));
     }
 
     @Transactional

@@ -1,6 +1,7 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.AccessService;
+import dev.portcullis.access.RepositoryName;
 import dev.portcullis.access.ManagementPolicy;
 import dev.portcullis.access.Scope;
 import dev.portcullis.access.Subject;
@@ -91,7 +92,7 @@ public class RepositoryPages {
         RepositoryDetailView repository = repositories.show(viewer, name);
         Controls controls = new Controls(allowed(viewer, name, "delete"),
                 !viewer.anonymous() && ManagementPolicy.mayEditNamespace(viewer,
-                        access.facts(viewer, AccessService.namespaceName(name))),
+                        access.facts(viewer, RepositoryName.namespaceName(name))),
                 !viewer.anonymous());
         return Templates.show(web.chrome("explore", name), repository, markdown.render(repository.description()),
                 images(repository.tags()), controls, config.registry().service());

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.access.Subject;
 import dev.portcullis.testsupport.TestUsers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -109,7 +110,7 @@ class RepositoriesResourceTest {
                 event("pull", dave + "/popular", "1", digest('e'), dave, "2026-11-27T03:00:02Z", "GET"),
                 event("pull", dave + "/popular", "1", digest('e'), dave, "2026-11-27T03:00:03Z", "GET"),
                 event("pull", dave + "/popular", "1", digest('e'), dave, "2026-11-27T03:00:04Z", "HEAD"),
-                event("pull", dave + "/quiet", "1", digest('f'), RegistryClient.INTERNAL_SUBJECT,
+                event("pull", dave + "/quiet", "1", digest('f'), Subject.INTERNAL_NAME,
                         "2026-11-27T03:00:05Z", "GET"));
         as(dave).get("/api/v1/repositories/" + dave + "/popular").then()
                 .body("pulls", equalTo(2)).body("tags[0].lastPulledAt", equalTo("2026-11-27T03:00:03Z"));

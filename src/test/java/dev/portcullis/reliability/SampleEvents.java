@@ -23,6 +23,17 @@ final class SampleEvents {
                 .formatted(id, at, MANIFEST, digest, repository, repository, digest, tag, id);
     }
 
+    /** A pull by tag (a GET of the manifest): an event, an activity, one more pull of the repository. */
+    static String manifestPull(String id, String repository, String tag, String digest, Instant at) {
+        return """
+                {"id":"%s","timestamp":"%s","action":"pull",
+                 "target":{"mediaType":"%s","size":418,"digest":"%s","length":418,
+                   "repository":"%s","url":"http://r/v2/%s/manifests/%s","tag":"%s"},
+                 "request":{"id":"%s","addr":"127.0.0.1:1","host":"r","method":"GET","useragent":"docker/20.10"},
+                 "actor":{"name":"reliability"},"source":{"addr":"vm:5000","instanceID":"i1"}}"""
+                .formatted(id, at, MANIFEST, digest, repository, repository, tag, tag, id);
+    }
+
     /** A blob fetched by a client: stored as an event, but neither an activity nor a change to the catalog. */
     static String blobPull(String id, String repository, String digest, Instant at) {
         return """
