@@ -1,7 +1,7 @@
 package dev.portcullis.access;
 
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -35,23 +35,23 @@ public class ApplicationTokens {
             List<String> namespaces) {
         User owner = owner(actor, username);
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-            throw HttpProblem.unprocessable("name is required, at most " + MAX_NAME + " characters");
+            throw Refusal.invalid("name is required, at most " + MAX_NAME + " characters");
         }
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
-            throw HttpProblem.unprocessable("expiresAt must be in the future");
+            throw Refusal.invalid("expiresAt must be in the future");
         }
         Set<String> limitedTo = new TreeSet<>();
         for (String ns : namespaces == null ? List.<String>of() : namespaces) {
             if (!RepositoryName.isComponent(ns) && !NamespaceFacts.GLOBAL_NAME.equals(ns)) {
-                throw HttpProblem.unprocessable("'" + ns + "' is not a namespace name");
+                throw Refusal.invalid("'" + ns + "' is not a namespace name");
             }
             limitedTo.add(ns);
         }
         if (String.join(",", limitedTo).length() > MAX_NAMESPACES_LENGTH) {
-            throw HttpProblem.unprocessable("namespaces: at most " + MAX_NAMESPACES_LENGTH + " characters in all");
+            throw Refusal.invalid("namespaces: at most " + MAX_NAMESPACES_LENGTH + " characters in all");
         }
         if (ApplicationToken.count("user = ?1 and revokedAt is null", owner) >= MAX_LIVE_TOKENS) {
-            throw HttpProblem.conflict(username + " has " + MAX_LIVE_TOKENS + " live tokens: revoke one first");
+            throw Refusal.conflict(username + " has " + MAX_LIVE_TOKENS + " live tokens: revoke one first");
         }
         String secret = SecretHasher.newSecret(Authenticator.TOKEN_PREFIX);
         ApplicationToken token = new ApplicationToken();
@@ -81,7 +81,7 @@ public class ApplicationTokens {
         User owner = owner(actor, username);
         ApplicationToken token = ApplicationToken.<ApplicationToken>find("id = ?1 and user = ?2", id, owner)
                 .firstResultOptional()
-                .orElseThrow(() -> HttpProblem.notFound("no token " + id + " of " + username));
+                .orElseThrow(() -> Refusal.notFound("no token " + id + " of " + username));
         if (token.revokedAt == null) {
             token.revokedAt = Instant.now();
             changes.fire(new AccessChanged("token.revoke", actor.name(), null, null, username, token.name));
@@ -91,15 +91,15 @@ public class ApplicationTokens {
     private static User visibleOwner(Subject actor, String username) {
         if (!ManagementPolicy.mayViewUser(actor, username)) {
             // Another user's tokens do not exist as far as this caller can tell.
-            throw HttpProblem.notFound("no user '" + username + "'");
+            throw Refusal.notFound("no user '" + username + "'");
         }
-        return User.findByUsername(username).orElseThrow(() -> HttpProblem.notFound("no user '" + username + "'"));
+        return User.findByUsername(username).orElseThrow(() -> Refusal.notFound("no user '" + username + "'"));
     }
 
     private static User owner(Subject actor, String username) {
         User owner = visibleOwner(actor, username);
         if (!ManagementPolicy.mayManageUser(actor, username)) {
-            throw HttpProblem.forbidden("this token may not manage tokens");
+            throw Refusal.forbidden("this token may not manage tokens");
         }
         return owner;
     }

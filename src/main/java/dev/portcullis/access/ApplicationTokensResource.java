@@ -3,8 +3,8 @@ package dev.portcullis.access;
 import dev.portcullis.access.ApiViews.CreatedTokenView;
 import dev.portcullis.access.ApiViews.PageView;
 import dev.portcullis.access.ApiViews.TokenView;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -51,7 +51,7 @@ public class ApplicationTokensResource {
         try {
             after = position.isEmpty() ? 0 : Long.parseLong(position);
         } catch (NumberFormatException e) {
-            throw HttpProblem.badRequest("cursor is not one this API returned");
+            throw Refusal.malformed("cursor is not one this API returned");
         }
         Pagination.Page<ApplicationToken> page = tokens.list(caller.subject(), username, after, Pagination.limit(limit));
         return new PageView<>(page.items().stream().map(TokenView::of).toList(), page.next());
@@ -61,7 +61,7 @@ public class ApplicationTokensResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@RestPath String username, NewToken body) {
         if (body == null) {
-            throw HttpProblem.unprocessable("a body with at least a name is required");
+            throw Refusal.invalid("a body with at least a name is required");
         }
         ApplicationTokens.Created created = tokens.create(caller.subject(), username, body.name(), body.expiresAt(),
                 Boolean.TRUE.equals(body.readOnly()), body.namespaces());

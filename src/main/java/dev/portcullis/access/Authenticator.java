@@ -1,15 +1,14 @@
 package dev.portcullis.access;
 
-import dev.portcullis.core.HttpProblem;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 
 /**
  * Checks credentials for the token endpoint and the API alike: a password (bcrypt) or an application token
@@ -140,9 +139,8 @@ public class Authenticator {
         try {
             throttle.check(account, address);
         } catch (LoginThrottle.TooManyAttempts e) {
-            throw new HttpProblem(429, "TOOMANYREQUESTS", "Too many requests",
-                    "too many failed sign-ins, retry in " + e.retryAfterSeconds() + " s",
-                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+            throw Refusal.throttled("too many failed sign-ins, retry in " + e.retryAfterSeconds() + " s",
+                    Duration.ofSeconds(e.retryAfterSeconds()));
         }
     }
 

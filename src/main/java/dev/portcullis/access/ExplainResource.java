@@ -1,6 +1,6 @@
 package dev.portcullis.access;
 
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -44,17 +44,17 @@ public class ExplainResource {
         Subject asker = caller.subject();
         String name = account == null || account.isEmpty() ? asker.name() : account;
         if (!ManagementPolicy.mayViewUser(asker, name)) {
-            throw HttpProblem.forbidden("only admins explain the access of other accounts");
+            throw Refusal.forbidden("only admins explain the access of other accounts");
         }
-        User user = User.findByUsername(name).orElseThrow(() -> HttpProblem.notFound("no user '" + name + "'"));
+        User user = User.findByUsername(name).orElseThrow(() -> Refusal.notFound("no user '" + name + "'"));
         if (scope == null || scope.isEmpty()) {
-            throw HttpProblem.badRequest("at least one scope is required, e.g. repository:team/app:pull,push");
+            throw Refusal.malformed("at least one scope is required, e.g. repository:team/app:pull,push");
         }
         List<Scope> scopes;
         try {
             scopes = Scope.parseAll(scope);
         } catch (Scope.MalformedScopeException e) {
-            throw HttpProblem.badRequest(e.getMessage());
+            throw Refusal.malformed(e.getMessage());
         }
         Subject subject = user.subject();
         List<ExplanationView> explanations = new ArrayList<>();

@@ -1,9 +1,9 @@
 package dev.portcullis.access;
 
 import dev.portcullis.access.NamespaceFacts.Kind;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -32,19 +32,19 @@ public class Namespaces {
     @Transactional
     public Namespace create(Subject actor, String name, String teamName, Visibility visibility, String description) {
         if (!RepositoryName.isComponent(name)) {
-            throw HttpProblem.unprocessable("namespace names follow the registry's name grammar: lowercase letters"
+            throw Refusal.invalid("namespace names follow the registry's name grammar: lowercase letters"
                     + " and digits separated by '.', '_', '__' or '-'");
         }
         if (teamName == null) {
-            throw HttpProblem.unprocessable("team is required: new namespaces belong to a team");
+            throw Refusal.invalid("team is required: new namespaces belong to a team");
         }
-        Team team = Team.findByName(teamName).orElseThrow(() -> HttpProblem.unprocessable("no team '" + teamName + "'"));
+        Team team = Team.findByName(teamName).orElseThrow(() -> Refusal.invalid("no team '" + teamName + "'"));
         if (!ManagementPolicy.mayCreateNamespace(actor, TeamMember.roleOf(team, actor.name()), access.settings())) {
-            throw HttpProblem.forbidden("only owners of team '" + teamName + "' and admins may create its namespaces");
+            throw Refusal.forbidden("only owners of team '" + teamName + "' and admins may create its namespaces");
         }
         Teams.checkDescription(description);
         if (Namespace.findByName(name).isPresent() || User.findByUsername(name).isPresent()) {
-            throw HttpProblem.conflict("the namespace '" + name + "' exists");
+            throw Refusal.conflict("the namespace '" + name + "' exists");
         }
         Namespace ns = Namespace.ofTeam(name, team, visibility == null ? Visibility.PRIVATE : visibility, description);
         ns.persist();
@@ -60,7 +60,7 @@ public class Namespaces {
         Namespace ns = Namespace.findByName(name).orElse(null);
         NamespaceFacts facts = ns == null ? null : access.facts(subject, name);
         if (ns == null || !ManagementPolicy.maySeeNamespace(subject, facts, access.settings())) {
-            throw HttpProblem.notFound("no namespace '" + name + "'");
+            throw Refusal.notFound("no namespace '" + name + "'");
         }
         return new Seen(ns, facts);
     }
@@ -95,7 +95,7 @@ public class Namespaces {
         Seen seen = visible(actor, name);
         Namespace ns = seen.namespace();
         if (!ManagementPolicy.mayEditNamespace(actor, seen.facts())) {
-            throw HttpProblem.forbidden("only owners and admins may change namespace '" + name + "'");
+            throw Refusal.forbidden("only owners and admins may change namespace '" + name + "'");
         }
         List<String> changed = new ArrayList<>();
         if (patch.has("description")) {
@@ -106,25 +106,25 @@ public class Namespaces {
         if (patch.has("visibility")) {
             Visibility visibility = parseVisibility(patch.text("visibility"));
             if (!ManagementPolicy.mayChangeVisibility(actor, seen.facts(), access.settings())) {
-                throw HttpProblem.forbidden("changing visibility is for admins on this registry");
+                throw Refusal.forbidden("changing visibility is for admins on this registry");
             }
             if (ns.kind == Kind.GLOBAL && visibility == Visibility.PRIVATE) {
-                throw HttpProblem.unprocessable("the global namespace cannot be private");
+                throw Refusal.invalid("the global namespace cannot be private");
             }
             ns.visibility = visibility;
             changed.add("visibility=" + visibility.name().toLowerCase());
         }
         if (patch.has("team")) {
             if (ns.kind != Kind.TEAM) {
-                throw HttpProblem.unprocessable("only team namespaces move between teams");
+                throw Refusal.invalid("only team namespaces move between teams");
             }
             String teamName = patch.text("team");
             Team target = teamName == null ? null : Team.findByName(teamName).orElse(null);
             if (target == null) {
-                throw HttpProblem.unprocessable("no team '" + teamName + "'");
+                throw Refusal.invalid("no team '" + teamName + "'");
             }
             if (!ManagementPolicy.mayMoveNamespace(actor, seen.facts(), TeamMember.roleOf(target, actor.name()))) {
-                throw HttpProblem.forbidden("moving a namespace needs ownership of both teams");
+                throw Refusal.forbidden("moving a namespace needs ownership of both teams");
             }
             ns.team = target;
             changed.add("team=" + teamName);
@@ -139,10 +139,10 @@ public class Namespaces {
         Seen seen = visible(actor, name);
         Namespace ns = seen.namespace();
         if (ns.kind != Kind.TEAM) {
-            throw HttpProblem.conflict("personal namespaces and the global namespace cannot be deleted");
+            throw Refusal.conflict("personal namespaces and the global namespace cannot be deleted");
         }
         if (!ManagementPolicy.mayEditNamespace(actor, seen.facts())) {
-            throw HttpProblem.forbidden("only owners and admins may delete namespace '" + name + "'");
+            throw Refusal.forbidden("only owners and admins may delete namespace '" + name + "'");
         }
         String team = ns.team.name;
         ns.delete();
@@ -157,6 +157,6 @@ public class Namespaces {
                 }
             }
         }
-        throw HttpProblem.unprocessable("visibility must be one of private, protected, public");
+        throw Refusal.invalid("visibility must be one of private, protected, public");
     }
 }

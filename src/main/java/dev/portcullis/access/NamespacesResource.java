@@ -3,9 +3,9 @@ package dev.portcullis.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.access.ApiViews.NamespaceView;
 import dev.portcullis.access.ApiViews.PageView;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -52,7 +52,7 @@ public class NamespacesResource {
     public Response create(NewNamespace body) {
         Subject subject = caller.subject();
         if (body == null || body.name() == null) {
-            throw HttpProblem.unprocessable("name and team are required");
+            throw Refusal.invalid("name and team are required");
         }
         Visibility visibility = body.visibility() == null ? null : Namespaces.parseVisibility(body.visibility());
         Namespace ns = namespaces.create(subject, body.name(), body.team(), visibility, body.description());

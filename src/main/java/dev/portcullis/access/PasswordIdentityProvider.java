@@ -74,7 +74,7 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
             if (result instanceof Authentication.Disabled disabled) {
                 // As at the token endpoint: said only to whoever knows the secret.
                 throw new AuthenticationFailedException(
-                        dev.portcullis.core.HttpProblem.forbidden("account " + disabled.username() + " is disabled"));
+                        dev.portcullis.core.Refusal.forbidden("account " + disabled.username() + " is disabled"));
             }
             if (!(result instanceof Authentication.Authenticated authenticated)) {
                 throw new AuthenticationFailedException();

@@ -1,7 +1,7 @@
 package dev.portcullis.access;
 
 import dev.portcullis.config.PortcullisConfig;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -38,12 +38,12 @@ public class SignUp {
      */
     public User register(String username, String password, String email, String address) {
         if (!enabled()) {
-            throw HttpProblem.notFound("sign-up is off");
+            throw Refusal.notFound("sign-up is off");
         }
         authenticator.checkThrottle(null, address);
         throttle.failed(null, address);
         if (username == null || password == null || email == null) {
-            throw HttpProblem.unprocessable("username, email and password are required");
+            throw Refusal.invalid("username, email and password are required");
         }
         var signup = config.signup();
         return users.signUp(username, password, email, signup.firstUserAdmin() && !config.admin().configured());

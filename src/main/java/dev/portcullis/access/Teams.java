@@ -1,8 +1,8 @@
 package dev.portcullis.access;
 
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -36,15 +36,15 @@ public class Teams {
     @Transactional
     public Team create(Subject actor, String name, String description) {
         if (!ManagementPolicy.mayCreateTeam(actor, access.settings())) {
-            throw HttpProblem.forbidden("creating teams is not allowed for " + actor.name());
+            throw Refusal.forbidden("creating teams is not allowed for " + actor.name());
         }
         if (!RepositoryName.isComponent(name) || name.length() > 255) {
-            throw HttpProblem.unprocessable("team names follow the registry's name grammar: lowercase letters"
+            throw Refusal.invalid("team names follow the registry's name grammar: lowercase letters"
                     + " and digits separated by '.', '_', '__' or '-'");
         }
         checkDescription(description);
         if (Team.findByName(name).isPresent()) {
-            throw HttpProblem.conflict("a team named '" + name + "' exists");
+            throw Refusal.conflict("a team named '" + name + "' exists");
         }
         Team team = new Team();
         team.name = name;
@@ -68,7 +68,7 @@ public class Teams {
     public Team visible(Subject subject, String name) {
         Team team = Team.findByName(name).orElse(null);
         if (team == null || !ManagementPolicy.maySeeTeam(subject, TeamMember.roleOf(team, subject.name()))) {
-            throw HttpProblem.notFound("no team '" + name + "'");
+            throw Refusal.notFound("no team '" + name + "'");
         }
         return team;
     }
@@ -78,7 +78,7 @@ public class Teams {
     public Team managed(Subject subject, String name) {
         Team team = visible(subject, name);
         if (!ManagementPolicy.mayManageTeam(subject, TeamMember.roleOf(team, subject.name()))) {
-            throw HttpProblem.forbidden("only owners of team '" + name + "' and admins may change it");
+            throw Refusal.forbidden("only owners of team '" + name + "' and admins may change it");
         }
         return team;
     }
@@ -113,12 +113,12 @@ public class Teams {
         List<Namespace> owned = Namespace.list("team", team);
         if (!owned.isEmpty()) {
             if (namespacesTo == null) {
-                throw HttpProblem.conflict("team '" + name + "' owns namespaces "
+                throw Refusal.conflict("team '" + name + "' owns namespaces "
                         + owned.stream().map(n -> n.name).toList()
                         + ": pass namespacesTo=<team> to move them, or delete them first");
             }
             if (namespacesTo.equals(name)) {
-                throw HttpProblem.unprocessable("namespacesTo must be another team");
+                throw Refusal.invalid("namespacesTo must be another team");
             }
             Team target = managed(actor, namespacesTo);
             for (Namespace ns : owned) {
@@ -152,12 +152,12 @@ public class Teams {
     public TeamMember addMember(Subject actor, String teamName, String username, Role role) {
         Team team = managed(actor, teamName);
         if (role == null) {
-            throw HttpProblem.unprocessable("role must be one of owner, contributor, viewer");
+            throw Refusal.invalid("role must be one of owner, contributor, viewer");
         }
         User user = User.findByUsername(username)
-                .orElseThrow(() -> HttpProblem.unprocessable("no user '" + username + "'"));
+                .orElseThrow(() -> Refusal.invalid("no user '" + username + "'"));
         if (TeamMember.of(team, username).isPresent()) {
-            throw HttpProblem.conflict(username + " is already a member of team '" + teamName + "'");
+            throw Refusal.conflict(username + " is already a member of team '" + teamName + "'");
         }
         TeamMember member = new TeamMember();
         member.team = team;
@@ -199,12 +199,12 @@ public class Teams {
     public TeamMember changeRole(Subject actor, String teamName, String username, Role role) {
         Team team = managed(actor, teamName);
         if (role == null) {
-            throw HttpProblem.unprocessable("role must be one of owner, contributor, viewer");
+            throw Refusal.invalid("role must be one of owner, contributor, viewer");
         }
         TeamMember member = TeamMember.of(team, username)
-                .orElseThrow(() -> HttpProblem.notFound(username + " is not a member of team '" + teamName + "'"));
+                .orElseThrow(() -> Refusal.notFound(username + " is not a member of team '" + teamName + "'"));
         if (member.role == Role.OWNER && role != Role.OWNER && TeamMember.owners(team) == 1) {
-            throw HttpProblem.conflict(username + " is the last owner of team '" + teamName + "'");
+            throw Refusal.conflict(username + " is the last owner of team '" + teamName + "'");
         }
         member.role = role;
         changes.fire(new AccessChanged("member.update", actor.name(), null, teamName, username,
@@ -217,9 +217,9 @@ public class Teams {
     public void removeMember(Subject actor, String teamName, String username) {
         Team team = actor.name().equals(username) ? visible(actor, teamName) : managed(actor, teamName);
         TeamMember member = TeamMember.of(team, username)
-                .orElseThrow(() -> HttpProblem.notFound(username + " is not a member of team '" + teamName + "'"));
+                .orElseThrow(() -> Refusal.notFound(username + " is not a member of team '" + teamName + "'"));
         if (member.role == Role.OWNER && TeamMember.owners(team) == 1) {
-            throw HttpProblem.conflict(username + " is the last owner of team '" + teamName + "'");
+            throw Refusal.conflict(username + " is the last owner of team '" + teamName + "'");
         }
         member.delete();
         changes.fire(new AccessChanged("member.remove", actor.name(), null, teamName, username, null));
@@ -227,7 +227,7 @@ public class Teams {
 
     static void checkDescription(String description) {
         if (description != null && description.length() > 10_000) {
-            throw HttpProblem.unprocessable("description is longer than 10,000 characters");
+            throw Refusal.invalid("description is longer than 10,000 characters");
         }
     }
 }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.access.ApiViews.MemberView;
 import dev.portcullis.access.ApiViews.PageView;
 import dev.portcullis.access.ApiViews.TeamView;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -57,7 +57,7 @@ public class TeamsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(NewTeam body) {
         if (body == null || body.name() == null) {
-            throw HttpProblem.unprocessable("name is required");
+            throw Refusal.invalid("name is required");
         }
         Team team = teams.create(caller.subject(), body.name(), body.description());
         return Response.created(URI.create("/api/v1/teams/" + team.name)).entity(TeamView.of(team)).build();
@@ -91,7 +91,7 @@ public class TeamsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response addMember(@RestPath String team, NewMember body) {
         if (body == null || body.username() == null) {
-            throw HttpProblem.unprocessable("username and role are required");
+            throw Refusal.invalid("username and role are required");
         }
         TeamMember member = teams.addMember(caller.subject(), team, body.username(), role(body.role()));
         return Response.created(URI.create("/api/v1/teams/" + team + "/members/" + member.user.username))
@@ -121,6 +121,6 @@ public class TeamsResource {
                 }
             }
         }
-        throw HttpProblem.unprocessable("role must be one of owner, contributor, viewer");
+        throw Refusal.invalid("role must be one of owner, contributor, viewer");
     }
 }

@@ -1,8 +1,8 @@
 package dev.portcullis.access;
 
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -29,11 +29,11 @@ public class Users {
     public User create(String actor, String username, String password, String email, String displayName,
             boolean admin, boolean bot) {
         if (!RepositoryName.isComponent(username) || username.length() > MAX_USERNAME) {
-            throw HttpProblem.unprocessable("username must be 1-" + MAX_USERNAME
+            throw Refusal.invalid("username must be 1-" + MAX_USERNAME
                     + " lowercase letters and digits, separated by single '.', '_', '__' or '-'");
         }
         if (bot && password != null) {
-            throw HttpProblem.unprocessable("bots have no password: they sign in with application tokens");
+            throw Refusal.invalid("bots have no password: they sign in with application tokens");
         }
         if (!bot) {
             checkPassword(password);
@@ -42,7 +42,7 @@ public class Users {
         checkDisplayName(displayName);
         if (User.findByUsername(username).isPresent() || Namespace.findByName(username).isPresent()
                 || Team.findByName(username).isPresent()) {
-            throw HttpProblem.conflict("the name '" + username + "' is taken");
+            throw Refusal.conflict("the name '" + username + "' is taken");
         }
         User user = new User();
         user.username = username;
@@ -97,7 +97,7 @@ public class Users {
 
     @Transactional
     public User find(String username) {
-        return User.findByUsername(username).orElseThrow(() -> HttpProblem.notFound("no user '" + username + "'"));
+        return User.findByUsername(username).orElseThrow(() -> Refusal.notFound("no user '" + username + "'"));
     }
 
     @Transactional
@@ -111,7 +111,7 @@ public class Users {
     public User update(Subject actor, String username, MergePatch patch) {
         User user = find(username);
         if ((patch.has("admin") || patch.has("enabled")) && !actor.admin()) {
-            throw HttpProblem.forbidden("only admins change the admin and enabled flags");
+            throw Refusal.forbidden("only admins change the admin and enabled flags");
         }
         if (patch.has("email")) {
             checkEmail(patch.text("email"));
@@ -123,7 +123,7 @@ public class Users {
         }
         if (patch.has("password")) {
             if (user.bot) {
-                throw HttpProblem.unprocessable("bots have no password");
+                throw Refusal.invalid("bots have no password");
             }
             checkPassword(patch.text("password"));
             user.passwordHash = hasher.hash(patch.text("password"));
@@ -165,7 +165,7 @@ public class Users {
         List<TeamMember> owned = TeamMember.list("user = ?1 and role = ?2", user, Role.OWNER);
         for (TeamMember membership : owned) {
             if (TeamMember.owners(membership.team) == 1) {
-                throw HttpProblem.conflict(username + " is the last owner of team '" + membership.team.name
+                throw Refusal.conflict(username + " is the last owner of team '" + membership.team.name
                         + "': make someone else owner first");
             }
         }
@@ -178,7 +178,7 @@ public class Users {
 
     private static void requireAnotherAdmin(User user) {
         if (User.count("admin = true and enabled = true and id <> ?1", user.id) == 0) {
-            throw HttpProblem.conflict(user.username + " is the last enabled admin");
+            throw Refusal.conflict(user.username + " is the last enabled admin");
         }
     }
 
@@ -189,23 +189,23 @@ public class Users {
     private static void checkPassword(String password) {
         // bcrypt reads 72 bytes and ignores the rest, so longer passwords would not count in full.
         if (password == null || password.length() < 8 || password.getBytes(StandardCharsets.UTF_8).length > 72) {
-            throw HttpProblem.unprocessable("password must be 8 characters to 72 bytes");
+            throw Refusal.invalid("password must be 8 characters to 72 bytes");
         }
         if (password.startsWith(Authenticator.TOKEN_PREFIX)) {
-            throw HttpProblem.unprocessable("a password must not start with '" + Authenticator.TOKEN_PREFIX
+            throw Refusal.invalid("a password must not start with '" + Authenticator.TOKEN_PREFIX
                     + "', which marks application tokens");
         }
     }
 
     private static void checkEmail(String email) {
         if (email != null && (email.length() > 320 || !email.matches("[^@\\s]+@[^@\\s]+"))) {
-            throw HttpProblem.unprocessable("email is not an email address");
+            throw Refusal.invalid("email is not an email address");
         }
     }
 
     private static void checkDisplayName(String displayName) {
         if (displayName != null && displayName.length() > 255) {
-            throw HttpProblem.unprocessable("displayName is longer than 255 characters");
+            throw Refusal.invalid("displayName is longer than 255 characters");
         }
     }
 }

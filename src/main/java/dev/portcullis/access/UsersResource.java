@@ -3,9 +3,9 @@ package dev.portcullis.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.access.ApiViews.PageView;
 import dev.portcullis.access.ApiViews.UserView;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -50,7 +50,7 @@ public class UsersResource {
     @Path("{username}")
     public UserView show(@RestPath String username) {
         if (!ManagementPolicy.mayViewUser(caller.subject(), username)) {
-            throw HttpProblem.notFound("no user '" + username + "'");
+            throw Refusal.notFound("no user '" + username + "'");
         }
         return UserView.of(users.find(username));
     }
@@ -60,11 +60,11 @@ public class UsersResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(NewUser body) {
         if (body == null || body.username() == null) {
-            throw HttpProblem.unprocessable("username is required (and a password, unless it is a bot)");
+            throw Refusal.invalid("username is required (and a password, unless it is a bot)");
         }
         boolean bot = Boolean.TRUE.equals(body.bot());
         if (!bot && body.password() == null) {
-            throw HttpProblem.unprocessable("password is required for a user who is not a bot");
+            throw Refusal.invalid("password is required for a user who is not a bot");
         }
         requireUnrestricted();
         User user = users.create(caller.subject().name(), body.username(), body.password(), body.email(),
@@ -78,10 +78,10 @@ public class UsersResource {
     public UserView update(@RestPath String username, JsonNode body) {
         Subject subject = caller.subject();
         if (!ManagementPolicy.mayViewUser(subject, username)) {
-            throw HttpProblem.notFound("no user '" + username + "'");
+            throw Refusal.notFound("no user '" + username + "'");
         }
         if (!ManagementPolicy.mayManageUser(subject, username)) {
-            throw HttpProblem.forbidden("this token may not change accounts");
+            throw Refusal.forbidden("this token may not change accounts");
         }
         return UserView.of(users.update(subject, username, new MergePatch(body, Users.PATCHABLE)));
     }
@@ -97,7 +97,7 @@ public class UsersResource {
 
     private void requireUnrestricted() {
         if (!ManagementPolicy.mayManageUser(caller.subject(), caller.subject().name())) {
-            throw HttpProblem.forbidden("this token may not change accounts");
+            throw Refusal.forbidden("this token may not change accounts");
         }
     }
 }

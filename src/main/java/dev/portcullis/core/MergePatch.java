@@ -16,12 +16,12 @@ public final class MergePatch {
 
     public MergePatch(JsonNode body, Set<String> allowed) {
         if (body == null || !body.isObject()) {
-            throw HttpProblem.badRequest("the body must be a JSON object");
+            throw Refusal.malformed("the body must be a JSON object");
         }
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                throw HttpProblem.unprocessable("'" + name + "' cannot be changed; allowed: " + allowed);
+                throw Refusal.invalid("'" + name + "' cannot be changed; allowed: " + allowed);
             }
         }
         this.body = body;
@@ -38,7 +38,7 @@ public final class MergePatch {
             return null;
         }
         if (!value.isTextual()) {
-            throw HttpProblem.unprocessable("'" + field + "' must be a string");
+            throw Refusal.invalid("'" + field + "' must be a string");
         }
         return value.asText();
     }
@@ -46,7 +46,7 @@ public final class MergePatch {
     public boolean bool(String field) {
         JsonNode value = body.get(field);
         if (value == null || !value.isBoolean()) {
-            throw HttpProblem.unprocessable("'" + field + "' must be true or false");
+            throw Refusal.invalid("'" + field + "' must be true or false");
         }
         return value.asBoolean();
     }

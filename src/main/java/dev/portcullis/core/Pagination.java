@@ -20,7 +20,7 @@ public final class Pagination {
     public static int limit(Integer requested) {
         int limit = requested == null ? DEFAULT_LIMIT : requested;
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw HttpProblem.badRequest("limit must be between 1 and " + MAX_LIMIT);
+            throw Refusal.malformed("limit must be between 1 and " + MAX_LIMIT);
         }
         return limit;
     }
@@ -38,7 +38,7 @@ public final class Pagination {
         try {
             return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw HttpProblem.badRequest("cursor is not one this API returned");
+            throw Refusal.malformed("cursor is not one this API returned");
         }
     }
 
@@ -53,7 +53,7 @@ public final class Pagination {
             int dot = position.indexOf('.');
             return new long[] {Long.parseLong(position.substring(0, dot)), Long.parseLong(position.substring(dot + 1))};
         } catch (RuntimeException e) {
-            throw HttpProblem.badRequest("cursor is not one this API returned");
+            throw Refusal.malformed("cursor is not one this API returned");
         }
     }
 

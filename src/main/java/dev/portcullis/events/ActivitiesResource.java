@@ -3,8 +3,8 @@ package dev.portcullis.events;
 import dev.portcullis.access.CurrentCaller;
 import dev.portcullis.access.NamespaceFacts;
 import dev.portcullis.access.RepositoryName;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -98,24 +98,24 @@ public class ActivitiesResource {
     private static ActivityQuery query(String repository, String namespace, String action, String tag, String actor,
             String from, String to, Integer limit, String cursor, int maxLimit) {
         if (repository != null && !RepositoryName.isValid(repository)) {
-            throw HttpProblem.badRequest("repository is not a valid repository name");
+            throw Refusal.malformed("repository is not a valid repository name");
         }
         if (namespace != null && !RepositoryName.isComponent(namespace)
                 && !NamespaceFacts.GLOBAL_NAME.equals(namespace)) {
-            throw HttpProblem.badRequest("namespace is not a valid namespace name");
+            throw Refusal.malformed("namespace is not a valid namespace name");
         }
         if (action != null && !ACTIONS.contains(action)) {
-            throw HttpProblem.badRequest("action must be one of " + ACTIONS);
+            throw Refusal.malformed("action must be one of " + ACTIONS);
         }
         if (tag != null && (tag.isEmpty() || tag.length() > 128)) {
-            throw HttpProblem.badRequest("tag must be 1 to 128 characters");
+            throw Refusal.malformed("tag must be 1 to 128 characters");
         }
         if (actor != null && (actor.isEmpty() || actor.length() > 255)) {
-            throw HttpProblem.badRequest("actor must be 1 to 255 characters");
+            throw Refusal.malformed("actor must be 1 to 255 characters");
         }
         int size = limit == null ? Pagination.DEFAULT_LIMIT : limit;
         if (size < 1 || size > maxLimit) {
-            throw HttpProblem.badRequest("limit must be between 1 and " + maxLimit);
+            throw Refusal.malformed("limit must be between 1 and " + maxLimit);
         }
         return new ActivityQuery(repository, namespace, action, tag, actor, instant("from", from), instant("to", to),
                 size, decode(cursor));
@@ -128,7 +128,7 @@ public class ActivitiesResource {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw HttpProblem.badRequest(name + " must be an RFC 3339 time such as 2026-11-27T00:00:00Z");
+            throw Refusal.malformed(name + " must be an RFC 3339 time such as 2026-11-27T00:00:00Z");
         }
     }
 

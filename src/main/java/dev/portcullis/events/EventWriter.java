@@ -1,7 +1,7 @@
 package dev.portcullis.events;
 
 import dev.portcullis.config.PortcullisConfig;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.CatalogWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -68,7 +68,7 @@ public class EventWriter {
             stored = CatalogWriter.await(write);
         } catch (CatalogWriter.Late e) {
             // The commit may still happen: the registry's retry then finds the events stored, and dedupes.
-            throw HttpProblem.unavailable("storing events took too long, retry later");
+            throw Refusal.unavailable("storing events took too long, retry later");
         }
         Set<RegistryEvent> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
         fresh.addAll(stored.fresh());
@@ -112,8 +112,8 @@ public class EventWriter {
         return seconds * 1000 > config.events().maxWait().toMillis();
     }
 
-    private HttpProblem shed() {
+    private Refusal shed() {
         meters.counter("portcullis.registry.events.shed").increment();
-        return HttpProblem.unavailable("the sink is saturated, retry later");
+        return Refusal.unavailable("the sink is saturated, retry later");
     }
 }

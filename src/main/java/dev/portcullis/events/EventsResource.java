@@ -2,7 +2,7 @@ package dev.portcullis.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.config.PortcullisConfig;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -45,7 +45,7 @@ public class EventsResource {
     public Map<String, Integer> receive(@RestHeader("Authorization") String authorization, byte[] body) {
         long started = System.nanoTime();
         if (!authorized(authorization)) {
-            throw HttpProblem.unauthorized("missing or wrong bearer token for the events endpoint");
+            throw Refusal.unauthenticated("missing or wrong bearer token for the events endpoint");
         }
         // Under overload a refusal must cost next to nothing: before the body is parsed.
         writer.refuseWhenSaturated();
@@ -53,7 +53,7 @@ public class EventsResource {
         try {
             envelope = parser.parse(body == null ? new byte[0] : body);
         } catch (EnvelopeParser.MalformedEnvelopeException e) {
-            throw HttpProblem.badRequest(e.getMessage());
+            throw Refusal.malformed(e.getMessage());
         }
         boolean committed = false;
         try {
@@ -63,7 +63,7 @@ public class EventsResource {
         } catch (SQLException e) {
             // Not a 2xx: the registry keeps the events and retries, so nothing it delivered is lost.
             LOG.warnf("events not stored, answering 503: %s", e.getMessage());
-            throw HttpProblem.unavailable("events could not be stored, retry later");
+            throw Refusal.unavailable("events could not be stored, retry later");
         } finally {
             metrics.ingested(started, committed);
         }

@@ -1,5 +1,6 @@
 package dev.portcullis.registry;
 
+import dev.portcullis.core.Refusal;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,6 +77,26 @@ public class Reconciler {
         } catch (SQLException e) {
             LOG.warnf("reconciliation not run: %s", e.getMessage());
         }
+    }
+
+    /**
+     * Reconciles now, on an admin's request. @throws Refusal.Conflict when there is no registry or another replica
+     * is at it; Refusal.Unavailable when the registry could not be walked (then nothing changed)
+     */
+    public Result now() throws SQLException {
+        if (!registry.configured()) {
+            throw Refusal.conflict("PORTCULLIS_REGISTRY_URL is not set: there is no registry to reconcile with");
+        }
+        Result result;
+        try {
+            result = run();
+        } catch (Busy e) {
+            throw Refusal.conflict(e.getMessage());
+        }
+        if (!"ok".equals(result.outcome())) {
+            throw Refusal.unavailable("reconciliation changed nothing: " + result.error());
+        }
+        return result;
     }
 
     public Result run() throws Busy, SQLException {

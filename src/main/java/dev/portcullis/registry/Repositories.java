@@ -1,25 +1,16 @@
 package dev.portcullis.registry;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.portcullis.access.AccessService;
-import dev.portcullis.access.Decision;
-import dev.portcullis.access.ManagementPolicy;
-import dev.portcullis.access.RepositoryName;
-import dev.portcullis.access.Scope;
 import dev.portcullis.access.Subject;
-import dev.portcullis.access.User;
 import dev.portcullis.access.VisibleNamespaces;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.Pagination;
-import dev.portcullis.registry.RepositoryViews.DeletedView;
+import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.RepositoryViews.RepositoryDetailView;
 import dev.portcullis.registry.RepositoryViews.RepositoryView;
 import dev.portcullis.registry.RepositoryViews.TagView;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Browsing and curating repositories: what the caller may pull, deletes by the delete rule. */
+/** Browsing repositories and their tags: what the caller may pull, nothing else. */
 @ApplicationScoped
 public class Repositories {
 
@@ -47,16 +38,7 @@ public class Repositories {
     VisibleNamespaces visible;
 
     @Inject
-    AccessService access;
-
-    @Inject
-    RegistryClient registry;
-
-    @Inject
-    Event<CatalogChanged> changes;
-
-    @Inject
-    CatalogWriter writer;
+    RepositoryGuard guard;
 
     public Pagination.Page<RepositoryView> list(Subject subject, String namespace, String search, Sort sort,
             String cursor, int limit) throws SQLException {
@@ -130,7 +112,7 @@ public class Repositories {
     }
 
     public RepositoryDetailView show(Subject subject, String name) throws SQLException {
-        requirePull(subject, name);
+        guard.requirePull(subject, name);
         try (Connection c = dataSource.getConnection()) {
             long id;
             RepositoryDetailView head;
@@ -144,7 +126,7 @@ public class Repositories {
                 s.setString(2, name);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
-                        throw HttpProblem.notFound("no repository '" + name + "'");
+                        throw Refusal.notFound("no repository '" + name + "'");
                     }
                     id = rs.getLong(1);
                     head = new RepositoryDetailView(name, rs.getString(2), rs.getString(3), rs.getLong(4),
@@ -159,43 +141,25 @@ public class Repositories {
     }
 
     public TagView tag(Subject subject, String name, String tag) throws SQLException {
-        requirePull(subject, name);
+        guard.requirePull(subject, name);
         try (Connection c = dataSource.getConnection()) {
             List<TagView> tags = tags(c, repositoryId(c, name), tag);
             if (tags.isEmpty()) {
-                throw HttpProblem.notFound("no tag '" + tag + "' in '" + name + "'");
+                throw Refusal.notFound("no tag '" + tag + "' in '" + name + "'");
             }
             return tags.get(0);
         }
     }
 
-    /**
-     * Deletes the image a tag names, in the registry ({@code DELETE /v2/<name>/manifests/<digest>}) and here.
-     * Other tags on the same digest go with it, so that needs {@code force}.
-     */
-    public DeletedView deleteTag(Subject subject, String name, String tag, boolean force) throws SQLException {
-        requireDelete(subject, name);
-        String digest;
-        List<String> sharing;
+    /** The repository's row id. @throws Refusal.NotFound when the catalog has no such repository */
+    public long id(String name) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            long id = repositoryId(c, name);
-            List<TagView> tags = tags(c, id, tag);
-            if (tags.isEmpty()) {
-                throw HttpProblem.notFound("no tag '" + tag + "' in '" + name + "'");
-            }
-            digest = tags.get(0).digest();
-            sharing = tagsOn(c, id, digest);
+            return repositoryId(c, name);
         }
-        if (sharing.size() > 1 && !force) {
-            throw HttpProblem.conflict("deleting '" + tag + "' deletes image " + digest + ", which tags "
-                    + sharing + " also name; repeat with force=true to delete them all");
-        }
-        return deleteDigest(subject, name, digest, sharing);
     }
 
-    /** Deletes every image of a repository; the repository stays as an empty one, with its history. */
-    public List<DeletedView> deleteRepository(Subject subject, String name) throws SQLException {
-        requireDelete(subject, name);
+    /** The repository's images: digest → the tags on it, both in order. */
+    Map<String, List<String>> images(String name) throws SQLException {
         Map<String, List<String>> images = new TreeMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT digest, name FROM tags WHERE repository_id = ? ORDER BY digest, name")) {
@@ -206,92 +170,7 @@ public class Repositories {
                 }
             }
         }
-        List<DeletedView> deleted = new ArrayList<>();
-        for (var image : images.entrySet()) {
-            deleted.add(deleteDigest(subject, name, image.getKey(), image.getValue()));
-        }
-        return deleted;
-    }
-
-    /**
-     * The registry deletes first: if it refuses, nothing changed. Then the catalog writer removes the rows and
-     * records the delete under the person who asked; the registry's own notification of the delete (by
-     * Portcullis) finds them gone, or removes them itself should this write fail.
-     */
-    private DeletedView deleteDigest(Subject subject, String name, String digest, List<String> tags)
-            throws SQLException {
-        try {
-            registry.deleteManifest(name, digest);
-        } catch (RegistryClient.DeleteDisabled e) {
-            throw HttpProblem.conflict(e.getMessage());
-        } catch (RegistryClient.RegistryUnavailable e) {
-            throw HttpProblem.unavailable("the registry could not delete the image: " + e.getMessage());
-        }
-        Instant now = Instant.now();
-        writer.write(catalog -> {
-            catalog.delete(name, null, digest, now);
-            for (String tag : tags) {
-                changes.fire(new CatalogChanged("delete", subject.name(), name, tag, digest, null, catalog));
-            }
-            return null;
-        });
-        return new DeletedView(name, digest, tags);
-    }
-
-    public void describe(Subject subject, String name, String description) throws SQLException {
-        if (!ManagementPolicy.mayEditNamespace(subject, access.facts(subject, RepositoryName.namespaceName(name)))) {
-            requirePull(subject, name);
-            throw HttpProblem.forbidden("only owners may edit the description of '" + name + "'");
-        }
-        if (description != null && description.length() > 65_000) {
-            throw HttpProblem.unprocessable("description is longer than 65,000 characters");
-        }
-        boolean found = writer.write(catalog -> {
-            if (!catalog.describe(name, description)) {
-                return false;
-            }
-            changes.fire(new CatalogChanged("repository.update", subject.name(), name, null, null, "description",
-                    catalog));
-            return true;
-        });
-        if (!found) {
-            throw HttpProblem.notFound("no repository '" + name + "'");
-        }
-    }
-
-    @Transactional
-    public void star(Subject subject, String name, boolean starred) throws SQLException {
-        requirePull(subject, name);
-        if (subject.anonymous()) {
-            throw HttpProblem.unauthorized("sign in to star repositories");
-        }
-        User user = User.findByUsername(subject.name()).orElseThrow();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(starred
-                ? "INSERT IGNORE INTO stars (user_id, repository_id) VALUES (?, ?)"
-                : "DELETE FROM stars WHERE user_id = ? AND repository_id = ?")) {
-            s.setLong(1, user.id);
-            s.setLong(2, repositoryId(c, name));
-            s.executeUpdate();
-        }
-    }
-
-    private void requirePull(Subject subject, String name) {
-        if (!RepositoryName.isValid(name) || !allowed(subject, name, "pull")) {
-            throw HttpProblem.notFound("no repository '" + name + "'");
-        }
-    }
-
-    private void requireDelete(Subject subject, String name) {
-        requirePull(subject, name);
-        if (!allowed(subject, name, "delete")) {
-            throw HttpProblem.forbidden(subject.name() + " may not delete in '" + name + "'");
-        }
-    }
-
-    private boolean allowed(Subject subject, String name, String action) {
-        Decision decision = access.decide(subject, List.of(new Scope(Scope.REPOSITORY, name, java.util.Set.of(action))))
-                .get(0);
-        return decision.granted().actions().contains(action);
+        return images;
     }
 
     private static long repositoryId(Connection c, String name) throws SQLException {
@@ -299,26 +178,11 @@ public class Repositories {
             s.setString(1, name);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    throw HttpProblem.notFound("no repository '" + name + "'");
+                    throw Refusal.notFound("no repository '" + name + "'");
                 }
                 return rs.getLong(1);
             }
         }
-    }
-
-    private static List<String> tagsOn(Connection c, long repositoryId, String digest) throws SQLException {
-        List<String> tags = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT name FROM tags WHERE repository_id = ? AND digest = ? ORDER BY name")) {
-            s.setLong(1, repositoryId);
-            s.setString(2, digest);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    tags.add(rs.getString(1));
-                }
-            }
-        }
-        return tags;
     }
 
     private static List<TagView> tags(Connection c, long repositoryId, String onlyTag) throws SQLException {

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.access.CurrentCaller;
 import dev.portcullis.access.NamespaceFacts;
 import dev.portcullis.access.RepositoryName;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.RepositoryViews.DeletedView;
 import dev.portcullis.registry.RepositoryViews.RepositoryDetailView;
 import dev.portcullis.registry.RepositoryViews.RepositoryView;
@@ -40,6 +40,15 @@ public class RepositoriesResource {
     Repositories repositories;
 
     @Inject
+    ImageDeletes deletes;
+
+    @Inject
+    Descriptions descriptions;
+
+    @Inject
+    Stars stars;
+
+    @Inject
     CurrentCaller caller;
 
     public record PageView(List<RepositoryView> items, String next) {
@@ -50,10 +59,10 @@ public class RepositoriesResource {
     public PageView list(@RestQuery String namespace, @RestQuery String q, @RestQuery String sort,
             @RestQuery Integer limit, @RestQuery String cursor) throws SQLException {
         if (namespace != null && !RepositoryName.isComponent(namespace) && !NamespaceFacts.GLOBAL_NAME.equals(namespace)) {
-            throw HttpProblem.badRequest("namespace is not a valid namespace name");
+            throw Refusal.malformed("namespace is not a valid namespace name");
         }
         if (q != null && q.length() > 255) {
-            throw HttpProblem.badRequest("q is longer than 255 characters");
+            throw Refusal.malformed("q is longer than 255 characters");
         }
         Pagination.Page<RepositoryView> page = repositories.list(caller.subjectOrAnonymous(), namespace, q,
                 sort(sort), cursor, Pagination.limit(limit));
@@ -71,20 +80,20 @@ public class RepositoriesResource {
     @Path("{name: .+}/tags/{tag}")
     public DeletedView deleteTag(@RestPath String name, @RestPath String tag, @RestQuery Boolean force)
             throws SQLException {
-        return repositories.deleteTag(caller.subject(), name, tag, Boolean.TRUE.equals(force));
+        return deletes.deleteTag(caller.subject(), name, tag, Boolean.TRUE.equals(force));
     }
 
     @PUT
     @Path("{name: .+}/star")
     public Response star(@RestPath String name) throws SQLException {
-        repositories.star(caller.subject(), name, true);
+        stars.star(caller.subject(), name, true);
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("{name: .+}/star")
     public Response unstar(@RestPath String name) throws SQLException {
-        repositories.star(caller.subject(), name, false);
+        stars.star(caller.subject(), name, false);
         return Response.noContent().build();
     }
 
@@ -100,7 +109,7 @@ public class RepositoriesResource {
     @Consumes({MergePatch.MEDIA_TYPE, MediaType.APPLICATION_JSON})
     public RepositoryDetailView describe(@RestPath String name, JsonNode body) throws SQLException {
         MergePatch patch = new MergePatch(body, Set.of("description"));
-        repositories.describe(caller.subject(), name, patch.text("description"));
+        descriptions.describe(caller.subject(), name, patch.text("description"));
         return repositories.show(caller.subject(), name);
     }
 
@@ -108,7 +117,7 @@ public class RepositoriesResource {
     @DELETE
     @Path("{name: .+}")
     public Map<String, List<DeletedView>> delete(@RestPath String name) throws SQLException {
-        return Map.of("deleted", repositories.deleteRepository(caller.subject(), name));
+        return Map.of("deleted", deletes.deleteRepository(caller.subject(), name));
     }
 
     static Repositories.Sort sort(String sort) {
@@ -120,6 +129,6 @@ public class RepositoriesResource {
                 return s;
             }
         }
-        throw HttpProblem.badRequest("sort must be one of name, pushed, pulls");
+        throw Refusal.malformed("sort must be one of name, pushed, pulls");
     }
 }

@@ -3,7 +3,7 @@ package dev.portcullis.registry;
 import dev.portcullis.access.CurrentCaller;
 import dev.portcullis.access.Subject;
 import dev.portcullis.access.VisibleNamespaces;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -39,7 +39,7 @@ public class SearchResource {
     @GET
     public Map<String, List<String>> search(@RestQuery String q) throws SQLException {
         if (q == null || q.isBlank() || q.length() > 255) {
-            throw HttpProblem.badRequest("q is required, at most 255 characters");
+            throw Refusal.malformed("q is required, at most 255 characters");
         }
         Subject subject = caller.subjectOrAnonymous();
         String like = "%" + q.trim().toLowerCase().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";

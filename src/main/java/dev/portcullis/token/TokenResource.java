@@ -5,17 +5,16 @@ import dev.portcullis.access.Authenticator;
 import dev.portcullis.access.Scope;
 import dev.portcullis.access.Subject;
 import dev.portcullis.config.PortcullisConfig;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -25,7 +24,6 @@ import java.util.Map;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The registry's token endpoint: GET with HTTP Basic (docker, skopeo) and POST with the OAuth2 form
@@ -68,7 +66,7 @@ public class TokenResource {
                 : authenticateBasic(authorization, address(request));
         Subject subject = login == null ? Subject.ANONYMOUS : login.subject();
         if (login != null && account != null && !account.isEmpty() && !account.equals(subject.name())) {
-            throw counted(HttpProblem.badRequest("account does not match the authenticated user"));
+            throw counted(Refusal.malformed("account does not match the authenticated user"));
         }
         IssuedToken token = issuer.issue(subject, scopes);
         Map<String, Object> body = body(token);
@@ -87,11 +85,11 @@ public class TokenResource {
             @RestForm List<String> scope, @RestForm String username, @RestForm String password,
             @RestForm("refresh_token") String refreshToken, @Context HttpServerRequest request) {
         if (service == null || service.isEmpty()) {
-            throw counted(HttpProblem.badRequest("service is required"));
+            throw counted(Refusal.malformed("service is required"));
         }
         checkService(service);
         if (clientId == null || clientId.isEmpty()) {
-            throw counted(HttpProblem.badRequest("client_id is required"));
+            throw counted(Refusal.malformed("client_id is required"));
         }
         List<Scope> scopes = parseScopes(scope);
         Subject subject;
@@ -107,8 +105,7 @@ public class TokenResource {
             subject = authenticated(refreshTokens.redeem(refreshToken, service)).subject();
             refresh = refreshToken; // never rotated: docker keeps the first one it stored
         } else {
-            outcome("bad_request");
-            throw new UnsupportedGrant();
+            throw counted(Refusal.unsupportedGrant());
         }
         IssuedToken token = issuer.issue(subject, scopes);
         Map<String, Object> body = body(token);
@@ -119,12 +116,6 @@ public class TokenResource {
         }
         metrics.issued(grantType);
         return body;
-    }
-
-    @ServerExceptionMapper
-    public Response unsupportedGrant(UnsupportedGrant e) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", "unsupported_grant_type")).build();
     }
 
     private Map<String, Object> body(IssuedToken token) {
@@ -138,7 +129,7 @@ public class TokenResource {
 
     private void checkService(String service) {
         if (service != null && !service.isEmpty() && !service.equals(config.registry().service())) {
-            throw counted(HttpProblem.badRequest("unknown service '" + truncate(service) + "'"));
+            throw counted(Refusal.malformed("unknown service '" + truncate(service) + "'"));
         }
     }
 
@@ -150,7 +141,7 @@ public class TokenResource {
         try {
             return Scope.parseAll(values == null ? List.of() : values);
         } catch (Scope.MalformedScopeException e) {
-            throw counted(HttpProblem.badRequest(e.getMessage()));
+            throw counted(Refusal.malformed(e.getMessage()));
         }
     }
 
@@ -160,17 +151,17 @@ public class TokenResource {
 
     private Authentication.Authenticated authenticateBasic(String authorization, String address) {
         if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            throw counted(HttpProblem.unauthorized("only HTTP Basic credentials are accepted here"));
+            throw counted(Refusal.unauthenticated("only HTTP Basic credentials are accepted here"));
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw counted(HttpProblem.unauthorized("malformed Basic credentials"));
+            throw counted(Refusal.unauthenticated("malformed Basic credentials"));
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            throw counted(HttpProblem.unauthorized("malformed Basic credentials"));
+            throw counted(Refusal.unauthenticated("malformed Basic credentials"));
         }
         return authenticated(authenticator.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1),
                 address));
@@ -181,18 +172,15 @@ public class TokenResource {
             return authenticated;
         }
         if (result instanceof Authentication.Disabled disabled) {
-            throw counted(HttpProblem.forbidden("account " + disabled.username() + " is disabled"));
+            throw counted(Refusal.forbidden("account " + disabled.username() + " is disabled"));
         }
-        throw counted(HttpProblem.unauthorized("invalid username, password or token"));
+        throw counted(Refusal.unauthenticated("invalid username, password or token"));
     }
 
-    private HttpProblem counted(HttpProblem problem) {
-        outcome(switch (problem.status()) {
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            default -> "bad_request";
-        });
-        return problem;
+    private Refusal counted(Refusal refusal) {
+        outcome(refusal instanceof Refusal.Unauthenticated ? "unauthorized"
+                : refusal instanceof Refusal.Forbidden ? "forbidden" : "bad_request");
+        return refusal;
     }
 
     private void outcome(String outcome) {
@@ -201,11 +189,5 @@ public class TokenResource {
 
     private static String truncate(String s) {
         return s.length() > 64 ? s.substring(0, 64) + "…" : s;
-    }
-
-    static final class UnsupportedGrant extends RuntimeException {
-        UnsupportedGrant() {
-            super("unsupported_grant_type", null, false, false);
-        }
     }
 }

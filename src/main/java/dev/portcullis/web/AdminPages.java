@@ -9,11 +9,11 @@ import dev.portcullis.access.User;
 import dev.portcullis.access.Users;
 import dev.portcullis.config.PolicySettings;
 import dev.portcullis.config.PortcullisConfig;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.Reconciler;
-import dev.portcullis.registry.RegistryResource;
+import dev.portcullis.registry.RegistryStatus;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -57,7 +57,10 @@ public class AdminPages {
     Users users;
 
     @Inject
-    RegistryResource registry;
+    RegistryStatus registry;
+
+    @Inject
+    Reconciler reconciler;
 
     @Inject
     PortcullisConfig config;
@@ -68,7 +71,7 @@ public class AdminPages {
         Pagination.Page<User> page = users.list(Pagination.decode(cursor), PAGE_SIZE);
         return Templates.admin(web.chrome("admin", "Admin"), page.items().stream().map(UserView::of).toList(),
                 page.next() == null ? null : Links.of("/admin", "cursor", page.next()), settings(),
-                RegistryHealth.of(registry.status()));
+                RegistryHealth.of(registry.now()));
     }
 
     @POST
@@ -110,12 +113,12 @@ public class AdminPages {
         return web.redirect("/admin", "User " + username + " deleted.");
     }
 
-    /** Reconciles with the registry now, through the API's own operation. */
+    /** Reconciles with the registry now, as the API does. */
     @POST
     @Path("reconcile")
     public Response reconcile() throws SQLException {
         admin();
-        Reconciler.Result result = registry.reconcile();
+        Reconciler.Result result = reconciler.now();
         return web.redirect("/admin", "Reconciled with the registry: " + result.added().size() + " added, "
                 + result.changed().size() + " changed, " + result.removed().size() + " removed.");
     }
@@ -124,7 +127,7 @@ public class AdminPages {
     private Subject admin() {
         Subject subject = web.subject();
         if (!subject.admin() || !ManagementPolicy.mayManageUser(subject, subject.name())) {
-            throw HttpProblem.forbidden("this page is for admins");
+            throw Refusal.forbidden("this page is for admins");
         }
         return subject;
     }

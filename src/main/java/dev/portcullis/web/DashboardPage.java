@@ -3,12 +3,12 @@ package dev.portcullis.web;
 import dev.portcullis.access.Namespaces;
 import dev.portcullis.access.Subject;
 import dev.portcullis.access.Teams;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
 import dev.portcullis.events.ActivitiesResource;
 import dev.portcullis.events.Activity;
 import dev.portcullis.events.ActivityFeed;
 import dev.portcullis.events.ActivityQuery;
-import dev.portcullis.registry.RegistryResource;
+import dev.portcullis.registry.RegistryStatus;
 import dev.portcullis.registry.Repositories;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -107,7 +107,7 @@ public class DashboardPage {
     Repositories repositories;
 
     @Inject
-    RegistryResource registry;
+    RegistryStatus registry;
 
     @GET
     public TemplateInstance dashboard(@RestQuery String repository, @RestQuery String namespace,
@@ -121,7 +121,7 @@ public class DashboardPage {
                 count(repositories.list(subject, null, null, Repositories.Sort.NAME, null, COUNT_UP_TO)
                         .items().size()));
         return Templates.dashboard(web.chrome("dashboard", "Dashboard"), counts, feed,
-                subject.admin() ? RegistryHealth.of(registry.status()) : null, ACTIONS);
+                subject.admin() ? RegistryHealth.of(registry.now()) : null, ACTIONS);
     }
 
     /** The feed alone, for the page's periodic refresh. */
@@ -192,7 +192,7 @@ public class DashboardPage {
             return new ActivityQuery.Cursor(Long.parseLong(after.substring(0, dot)),
                     Long.parseLong(after.substring(dot + 1)));
         } catch (RuntimeException e) {
-            throw HttpProblem.badRequest("that page of the feed does not exist");
+            throw Refusal.malformed("that page of the feed does not exist");
         }
     }
 

@@ -11,9 +11,9 @@ import dev.portcullis.access.Subject;
 import dev.portcullis.access.User;
 import dev.portcullis.access.Users;
 import dev.portcullis.config.PortcullisConfig;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -90,11 +90,11 @@ public class ProfilePage {
     public Response password(@RestForm String current, @RestForm String password, @RestForm String repeat) {
         Subject subject = web.subject();
         if (password == null || !password.equals(repeat)) {
-            throw HttpProblem.unprocessable("the new password and its repetition differ");
+            throw Refusal.invalid("the new password and its repetition differ");
         }
         if (!(authenticator.authenticate(subject.name(), current == null ? "" : current, web.address())
                 instanceof Authentication.Authenticated checked) || checked.applicationTokenId() != null) {
-            throw HttpProblem.forbidden("the current password is wrong");
+            throw Refusal.forbidden("the current password is wrong");
         }
         ObjectNode patch = JSON.createObjectNode();
         patch.put("password", password);

@@ -1,16 +1,19 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.AccessService;
-import dev.portcullis.access.RepositoryName;
 import dev.portcullis.access.ManagementPolicy;
+import dev.portcullis.access.RepositoryName;
 import dev.portcullis.access.Scope;
 import dev.portcullis.access.Subject;
 import dev.portcullis.config.PortcullisConfig;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
+import dev.portcullis.registry.Descriptions;
+import dev.portcullis.registry.ImageDeletes;
 import dev.portcullis.registry.Repositories;
 import dev.portcullis.registry.RepositoryViews.DeletedView;
 import dev.portcullis.registry.RepositoryViews.RepositoryDetailView;
 import dev.portcullis.registry.RepositoryViews.TagView;
+import dev.portcullis.registry.Stars;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateInstance;
@@ -77,6 +80,15 @@ public class RepositoryPages {
     Repositories repositories;
 
     @Inject
+    ImageDeletes deletes;
+
+    @Inject
+    Descriptions descriptions;
+
+    @Inject
+    Stars stars;
+
+    @Inject
     AccessService access;
 
     @Inject
@@ -101,14 +113,14 @@ public class RepositoryPages {
     @POST
     @Path("{name: .+}/-/star")
     public Response star(@RestPath String name, @RestForm boolean starred) throws SQLException {
-        repositories.star(web.subject(), name, starred);
+        stars.star(web.subject(), name, starred);
         return web.redirect("/repositories/" + name, starred ? "Starred." : "Star removed.");
     }
 
     @POST
     @Path("{name: .+}/-/description")
     public Response describe(@RestPath String name, @RestForm String description) throws SQLException {
-        repositories.describe(web.subject(), name, Links.blankToNull(description));
+        descriptions.describe(web.subject(), name, Links.blankToNull(description));
         return web.redirect("/repositories/" + name, "Description saved.");
     }
 
@@ -120,7 +132,7 @@ public class RepositoryPages {
         RepositoryDetailView repository = repositories.show(subject, name);
         Image image = images(repository.tags()).stream()
                 .filter(i -> i.tags().stream().anyMatch(t -> t.name().equals(tag))).findFirst()
-                .orElseThrow(() -> HttpProblem.notFound("no tag '" + tag + "' in '" + name + "'"));
+                .orElseThrow(() -> Refusal.notFound("no tag '" + tag + "' in '" + name + "'"));
         return Templates.deleteTag(web.chrome("explore", "Delete " + name + ":" + tag), name, tag, image);
     }
 
@@ -128,7 +140,7 @@ public class RepositoryPages {
     @Path("{name: .+}/-/delete-tag")
     public Response deleteTag(@RestPath String name, @RestForm String tag, @RestForm boolean force)
             throws SQLException {
-        DeletedView deleted = repositories.deleteTag(web.subject(), name, tag, force);
+        DeletedView deleted = deletes.deleteTag(web.subject(), name, tag, force);
         return web.redirect("/repositories/" + name, "Deleted image " + Formats.shortDigest(deleted.digest())
                 + " (" + String.join(", ", deleted.tags()) + ").");
     }
@@ -143,7 +155,7 @@ public class RepositoryPages {
     @POST
     @Path("{name: .+}/-/delete")
     public Response delete(@RestPath String name) throws SQLException {
-        List<DeletedView> deleted = repositories.deleteRepository(web.subject(), name);
+        List<DeletedView> deleted = deletes.deleteRepository(web.subject(), name);
         return web.redirect("/repositories/" + name, "Deleted " + deleted.size()
                 + (deleted.size() == 1 ? " image" : " images") + " of " + name + ".");
     }

@@ -1,7 +1,9 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.SignUp;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Failure;
+import dev.portcullis.core.Failures;
+import dev.portcullis.core.Refusal;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -52,20 +54,21 @@ public class SignUpPage {
         String mail = Links.blankToNull(email);
         try {
             if (password == null || !password.equals(repeat)) {
-                throw HttpProblem.unprocessable("the password and its repetition differ");
+                throw Refusal.invalid("the password and its repetition differ");
             }
             signUp.register(name, password, mail, web.address());
-        } catch (HttpProblem e) {
+        } catch (Refusal e) {
             return refused(e, name, mail);
         } catch (ConstraintViolationException e) {
             // The same name taken by a concurrent sign-up a moment earlier: the answer the service gives.
-            return refused(HttpProblem.conflict("the name '" + name + "' is taken"), name, mail);
+            return refused(Refusal.conflict("the name '" + name + "' is taken"), name, mail);
         }
         return Response.seeOther(URI.create("/login?created=true")).build();
     }
 
-    private Response refused(HttpProblem problem, String username, String email) {
-        String message = problem.status() == 429
+    private Response refused(Refusal refusal, String username, String email) {
+        Failure problem = Failures.classify(refusal);
+        String message = refusal instanceof Refusal.Throttled
                 ? "Too many attempts from your address: wait " + problem.headers().get("Retry-After")
                         + " s before the next one."
                 : capitalized(problem.detail());

@@ -8,8 +8,8 @@ import dev.portcullis.access.Subject;
 import dev.portcullis.access.Team;
 import dev.portcullis.access.TeamMember;
 import dev.portcullis.access.Teams;
-import dev.portcullis.core.HttpProblem;
 import dev.portcullis.core.Pagination;
+import dev.portcullis.core.Refusal;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -173,6 +173,6 @@ public class TeamPages {
                 return role;
             }
         }
-        throw HttpProblem.unprocessable("role must be one of owner, contributor, viewer");
+        throw Refusal.invalid("role must be one of owner, contributor, viewer");
     }
 }

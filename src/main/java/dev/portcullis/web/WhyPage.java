@@ -7,7 +7,7 @@ import dev.portcullis.access.RepositoryName;
 import dev.portcullis.access.Scope;
 import dev.portcullis.access.Subject;
 import dev.portcullis.access.Users;
-import dev.portcullis.core.HttpProblem;
+import dev.portcullis.core.Refusal;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -57,10 +57,10 @@ public class WhyPage {
         List<Answer> answers = List.of();
         if (repo != null) {
             if (!ManagementPolicy.mayViewUser(asker, name)) {
-                throw HttpProblem.forbidden("only admins explain the access of other accounts");
+                throw Refusal.forbidden("only admins explain the access of other accounts");
             }
             if (!RepositoryName.isValid(repo)) {
-                throw HttpProblem.badRequest("'" + repo + "' is not a repository name (lowercase, like team/app)");
+                throw Refusal.malformed("'" + repo + "' is not a repository name (lowercase, like team/app)");
             }
             Subject subject = users.find(name).subject();
             Decision decision = access.decide(subject,
