@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * Keeps each delivered event exactly once in effect, inside the catalog writer's transaction: {@code INSERT IGNORE}
- * on the unique event id (so a retry adds nothing, even one stored by another replica a moment ago), and for the events new to us their activity and their change
- * of the catalog in the same commit. Stateless: what it returns is counted only after the commit.
+ * on the unique event id (so a retry adds nothing, even one another replica stored a moment ago), and for the
+ * events new to us their activity and their change of the catalog in the same commit. Stateless: what it returns is counted only after the commit.
  */
 final class EventStore {
 

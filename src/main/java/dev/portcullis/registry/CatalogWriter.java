@@ -85,7 +85,7 @@ public class CatalogWriter {
         commits = Timer.builder("portcullis.catalog.writer.commit")
                 .description("Time to run and commit one batch of writes").register(meters);
         deadlocks = Counter.builder("portcullis.database.deadlocks")
-                .description("Batches the database rolled back as deadlocked (or, on Galera, lost certification); each ran again")
+                .description("Batches rolled back as deadlocked (on Galera: certification lost), each run again")
                 .register(meters);
         thread = new Thread(this::run, "catalog-writer");
         thread.setDaemon(true);

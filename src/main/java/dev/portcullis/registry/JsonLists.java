@@ -14,22 +14,24 @@ final class JsonLists {
     private JsonLists() {
     }
 
-    static List<String> strings(byte[] body, String field) throws RegistryClient.RegistryUnavailable {
+    /** @throws IOException when the body is not JSON, or the field is not a list */
+    static List<String> strings(byte[] body, String field) throws IOException {
+        JsonNode array;
         try {
-            JsonNode array = JSON.readTree(body).path(field);
-            List<String> values = new ArrayList<>();
-            if (array.isArray()) {
-                for (JsonNode value : array) {
-                    if (value.isTextual()) {
-                        values.add(value.asText());
-                    }
-                }
-            } else if (!array.isNull() && !array.isMissingNode()) {
-                throw new RegistryClient.RegistryUnavailable("'" + field + "' is not a list");
-            }
-            return values;
+            array = JSON.readTree(body).path(field);
         } catch (IOException e) {
-            throw new RegistryClient.RegistryUnavailable("the registry answered something that is not JSON");
+            throw new IOException("the registry answered something that is not JSON");
         }
+        List<String> values = new ArrayList<>();
+        if (array.isArray()) {
+            for (JsonNode value : array) {
+                if (value.isTextual()) {
+                    values.add(value.asText());
+                }
+            }
+        } else if (!array.isNull() && !array.isMissingNode()) {
+            throw new IOException("'" + field + "' is not a list");
+        }
+        return values;
     }
 }

@@ -44,8 +44,10 @@ public class RegistryClient {
     @Inject
     TokenIssuer tokens;
 
-    @Inject
-    RegistryMetrics metrics;
+    /** 1 after an answer below 500, 0 after none or a 5xx, NaN before the first call. */
+    private volatile double reachability = Double.NaN;
+    /** When the registry last answered ({@link System#nanoTime()}); 0 before it ever did. */
+    private volatile long lastAnswer;
 
     /** A manifest as the registry serves it. */
     public record Manifest(String mediaType, String digest, byte[] body) {
@@ -153,7 +155,11 @@ public class RegistryClient {
                 throw new NotFound();
             }
             expect(answer, 200);
-            all.addAll(JsonLists.strings(answer.body(), field));
+            try {
+                all.addAll(JsonLists.strings(answer.body(), field));
+            } catch (IOException e) {
+                throw new RegistryUnavailable(e.getMessage());
+            }
             path = answer.headers().firstValue("Link").map(RegistryClient::nextPath).orElse(null);
         }
         return all;
@@ -181,17 +187,37 @@ public class RegistryClient {
     private HttpResponse<byte[]> send(HttpRequest request) throws RegistryUnavailable {
         try {
             HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            metrics.answered(answer.statusCode());
+            answered(answer.statusCode());
             if (answer.body() != null && answer.body().length > MAX_BODY) {
                 throw new RegistryUnavailable("answer larger than " + MAX_BODY + " bytes");
             }
             return answer;
         } catch (IOException e) {
-            metrics.answered(0);
+            answered(0);
             throw new RegistryUnavailable("registry unreachable: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryUnavailable("interrupted");
+        }
+    }
+
+    /** Whether the registry answered the last call (1), or not (0); NaN before the first. */
+    public double reachability() {
+        return reachability;
+    }
+
+    /** How long since the registry last answered; {@link Long#MAX_VALUE} when it never did. */
+    public long idleNanos() {
+        long last = lastAnswer;
+        return last == 0 ? Long.MAX_VALUE : System.nanoTime() - last;
+    }
+
+    /** The registry answered with {@code status}, or could not be asked ({@code status} 0). */
+    private void answered(int status) {
+        boolean up = status > 0 && status < 500;
+        reachability = up ? 1 : 0;
+        if (up) {
+            lastAnswer = Math.max(1, System.nanoTime());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.portcullis.registry;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.portcullis.access.Subject;
 import dev.portcullis.access.VisibleNamespaces;
+import dev.portcullis.core.Like;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.RepositoryViews.RepositoryDetailView;
@@ -54,8 +55,8 @@ public class Repositories {
             args.add(namespace);
         }
         if (search != null && !search.isBlank()) {
-            sql.append(" AND r.name LIKE ? ESCAPE '!'");
-            args.add("%" + search.trim().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            sql.append(" AND r.name LIKE ? ").append(Like.ESCAPE);
+            args.add(Like.containing(search.trim()));
         }
         String position = Pagination.decode(cursor);
         switch (sort) {

@@ -3,6 +3,7 @@ package dev.portcullis.registry;
 import dev.portcullis.access.CurrentCaller;
 import dev.portcullis.access.Subject;
 import dev.portcullis.access.VisibleNamespaces;
+import dev.portcullis.core.Like;
 import dev.portcullis.core.Refusal;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
@@ -42,19 +43,19 @@ public class SearchResource {
             throw Refusal.malformed("q is required, at most 255 characters");
         }
         Subject subject = caller.subjectOrAnonymous();
-        String like = "%" + q.trim().toLowerCase().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        String like = Like.containing(q.trim().toLowerCase());
         Map<String, List<String>> found = new LinkedHashMap<>();
         VisibleNamespaces.Condition namespaces = visible.on("name", subject);
-        found.put("namespaces", names("SELECT name FROM namespaces WHERE name LIKE ? ESCAPE '!' AND " + namespaces.sql()
-                + " ORDER BY name LIMIT " + PER_KIND, like, namespaces.args()));
+        found.put("namespaces", names("SELECT name FROM namespaces WHERE name LIKE ? " + Like.ESCAPE + " AND "
+                + namespaces.sql() + " ORDER BY name LIMIT " + PER_KIND, like, namespaces.args()));
         VisibleNamespaces.Condition repositories = visible.on("namespace", subject);
-        found.put("repositories", names("SELECT name FROM repositories WHERE name LIKE ? ESCAPE '!' AND "
+        found.put("repositories", names("SELECT name FROM repositories WHERE name LIKE ? " + Like.ESCAPE + " AND "
                 + repositories.sql() + " ORDER BY name LIMIT " + PER_KIND, like, repositories.args()));
         if (subject.anonymous()) {
             found.put("teams", List.of());
         } else {
             VisibleNamespaces.Condition teams = visible.teams("name", subject);
-            found.put("teams", names("SELECT name FROM teams WHERE name LIKE ? ESCAPE '!' AND " + teams.sql()
+            found.put("teams", names("SELECT name FROM teams WHERE name LIKE ? " + Like.ESCAPE + " AND " + teams.sql()
                     + " ORDER BY name LIMIT " + PER_KIND, like, teams.args()));
         }
         return found;

@@ -15,7 +15,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
-import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 /**
  * The token endpoint's meters, every label value fixed here and registered at start (a panel shows 0, not "no
@@ -67,9 +66,12 @@ public class TokenMetrics {
         requests.get(outcome).increment();
     }
 
+    /** The token endpoint's path (its resource's {@code @Path}). */
+    static final String PATH = "/v2/token";
+
     @ServerRequestFilter
-    void started(ContainerRequestContext request, SimpleResourceInfo resource) {
-        if (resource.getResourceClass() == TokenResource.class) {
+    void started(ContainerRequestContext request) {
+        if (PATH.equals(request.getUriInfo().getPath())) {
             request.setProperty(STARTED, System.nanoTime());
         }
     }

@@ -32,7 +32,7 @@ import org.jboss.resteasy.reactive.RestQuery;
  * @see <a href="https://distribution.github.io/distribution/spec/auth/token/">Token authentication specification</a>
  * @see <a href="https://distribution.github.io/distribution/spec/auth/oauth/">OAuth2 token specification</a>
  */
-@Path("/v2/token")
+@Path(TokenMetrics.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenResource {
 

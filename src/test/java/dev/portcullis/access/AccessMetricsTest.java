@@ -2,14 +2,13 @@ package dev.portcullis.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.portcullis.core.CountedGauges;
+import dev.portcullis.testsupport.Rows;
 import dev.portcullis.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /** The user and team gauges are counted on a schedule, not per scrape; once counted they match the database. */
@@ -20,29 +19,25 @@ class AccessMetricsTest {
     MeterRegistry meters;
 
     @Inject
-    AccessMetrics metrics;
+    CountedGauges gauges;
 
     @Inject
     AgroalDataSource dataSource;
 
     long count(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Rows.count(dataSource, sql);
     }
 
     @Test
     void usersAndTeamsMatchTheDatabaseOnceCounted() throws Exception {
         TestUsers.create("gauge");
-        metrics.count();
+        gauges.count();
         double users = meters.get("portcullis.users").gauge().value();
         assertEquals(count("SELECT COUNT(*) FROM users"), users);
         assertEquals(count("SELECT COUNT(*) FROM teams"), meters.get("portcullis.teams").gauge().value());
 
         TestUsers.create("gauge");
-        metrics.count();
+        gauges.count();
         assertEquals(users + 1, meters.get("portcullis.users").gauge().value());
     }
 }

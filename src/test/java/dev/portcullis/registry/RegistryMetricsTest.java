@@ -5,10 +5,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.core.CountedGauges;
 import dev.portcullis.testsupport.GuardedRegistry;
 import dev.portcullis.testsupport.OciImage;
 import dev.portcullis.testsupport.RegistryPortResource;
 import dev.portcullis.testsupport.RegistryProcess;
+import dev.portcullis.testsupport.Rows;
 import dev.portcullis.testsupport.Skopeo;
 import dev.portcullis.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
@@ -19,8 +21,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +34,7 @@ class RegistryMetricsTest {
     MeterRegistry meters;
 
     @Inject
-    RegistryMetrics metrics;
+    CountedGauges gauges;
 
     @Inject
     AgroalDataSource dataSource;
@@ -94,10 +94,8 @@ class RegistryMetricsTest {
 
     @Test
     void catalogGaugesMatchTheDatabaseOnceCounted() throws Exception {
-        metrics.count();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            assertEquals(RegistryMetrics.count(s, "SELECT COUNT(*) FROM repositories"), gauge("portcullis.repositories"));
-            assertEquals(RegistryMetrics.count(s, "SELECT COUNT(*) FROM tags"), gauge("portcullis.tags"));
-        }
+        gauges.count();
+        assertEquals(Rows.count(dataSource, "SELECT COUNT(*) FROM repositories"), gauge("portcullis.repositories"));
+        assertEquals(Rows.count(dataSource, "SELECT COUNT(*) FROM tags"), gauge("portcullis.tags"));
     }
 }

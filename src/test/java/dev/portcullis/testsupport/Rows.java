@@ -1,8 +1,7 @@
 package dev.portcullis.testsupport;
 
+import dev.portcullis.core.Counts;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -14,15 +13,7 @@ public final class Rows {
 
     /** The first column of the first row, e.g. of a {@code COUNT(*)}, with {@code args} bound in order. */
     public static long count(Connection connection, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Counts.of(connection, sql, args);
     }
 
     public static long count(DataSource dataSource, String sql, Object... args) throws SQLException {
