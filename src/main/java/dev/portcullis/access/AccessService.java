@@ -1,5 +1,13 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.policy.AccessPolicy;
+import dev.portcullis.access.policy.Decision;
+import dev.portcullis.access.policy.NamespaceFacts;
+import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.access.policy.Role;
+import dev.portcullis.access.policy.Scope;
+import dev.portcullis.access.policy.Subject;
+import dev.portcullis.access.policy.Visibility;
 import dev.portcullis.config.PolicySettings;
 import dev.portcullis.config.PortcullisConfig;
 import io.agroal.api.AgroalDataSource;

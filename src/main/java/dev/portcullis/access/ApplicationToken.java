@@ -1,5 +1,6 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.policy.Subject;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -9,11 +10,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.Generated;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hibernate.annotations.Generated;
 
 /** A named secret a user (or a bot) logs in with instead of a password; only its keyed hash is stored. */
 @Entity

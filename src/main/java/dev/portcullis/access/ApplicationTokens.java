@@ -1,5 +1,11 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.auth.Authenticator;
+import dev.portcullis.access.auth.SecretHasher;
+import dev.portcullis.access.policy.ManagementPolicy;
+import dev.portcullis.access.policy.NamespaceFacts;
+import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +34,13 @@ public class ApplicationTokens {
 
     /** A new token and its secret, which exists only in this answer. */
     public record Created(ApplicationToken token, String secret) {
+    }
+
+    /** The live token a refresh token was issued through; null when it was revoked or has expired. */
+    @Transactional
+    public ApplicationToken live(Long id) {
+        ApplicationToken token = ApplicationToken.findById(id);
+        return token != null && token.usableAt(Instant.now()) ? token : null;
     }
 
     @Transactional

@@ -1,5 +1,7 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.policy.NamespaceFacts;
+import dev.portcullis.access.policy.Visibility;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -11,9 +13,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.Generated;
 import java.time.Instant;
 import java.util.Optional;
+import org.hibernate.annotations.Generated;
 
 /** The first path component of repository names, and who may use it. */
 @Entity

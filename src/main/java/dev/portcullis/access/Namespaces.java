@@ -1,6 +1,11 @@
 package dev.portcullis.access;
 
-import dev.portcullis.access.NamespaceFacts.Kind;
+import dev.portcullis.access.policy.ManagementPolicy;
+import dev.portcullis.access.policy.NamespaceFacts;
+import dev.portcullis.access.policy.NamespaceFacts.Kind;
+import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.access.policy.Subject;
+import dev.portcullis.access.policy.Visibility;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;
@@ -17,7 +22,7 @@ import java.util.Set;
 @ApplicationScoped
 public class Namespaces {
 
-    static final Set<String> PATCHABLE = Set.of("description", "visibility", "team");
+    public static final Set<String> PATCHABLE = Set.of("description", "visibility", "team");
 
     @Inject
     AccessService access;

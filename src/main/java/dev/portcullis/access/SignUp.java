@@ -1,5 +1,7 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.auth.Authenticator;
+import dev.portcullis.access.auth.LoginThrottle;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;

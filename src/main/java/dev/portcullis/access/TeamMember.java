@@ -1,5 +1,6 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.policy.Role;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -11,9 +12,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.Generated;
 import java.time.Instant;
 import java.util.Optional;
+import org.hibernate.annotations.Generated;
 
 /** A user's role in a team. */
 @Entity

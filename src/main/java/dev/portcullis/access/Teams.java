@@ -1,5 +1,10 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.policy.ManagementPolicy;
+import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.access.policy.Role;
+import dev.portcullis.access.policy.Subject;
+import dev.portcullis.access.policy.Visibility;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;
@@ -16,7 +21,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class Teams {
 
-    static final Set<String> PATCHABLE = Set.of("description");
+    public static final Set<String> PATCHABLE = Set.of("description");
 
     /** Names per answer of {@link #candidates}. */
     public static final int CANDIDATES = 10;

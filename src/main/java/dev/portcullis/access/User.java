@@ -1,5 +1,6 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.policy.Subject;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -7,9 +8,9 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.Generated;
 import java.time.Instant;
 import java.util.Optional;
+import org.hibernate.annotations.Generated;
 
 /** An account: a person, or a bot that authenticates only with application tokens. */
 @Entity

@@ -1,5 +1,10 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.auth.Authenticator;
+import dev.portcullis.access.auth.PasswordHasher;
+import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.access.policy.Role;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;
@@ -16,7 +21,7 @@ import java.util.Set;
 public class Users {
 
     public static final int MAX_USERNAME = 64;
-    static final Set<String> PATCHABLE = Set.of("email", "displayName", "password", "admin", "enabled");
+    public static final Set<String> PATCHABLE = Set.of("email", "displayName", "password", "admin", "enabled");
 
     @Inject
     PasswordHasher hasher;

@@ -1,5 +1,6 @@
 package dev.portcullis.access;
 
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.config.PortcullisConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,7 +1,7 @@
 package dev.portcullis.events;
 
 import dev.portcullis.access.AccessChanged;
-import dev.portcullis.access.RepositoryName;
+import dev.portcullis.access.policy.RepositoryName;
 import dev.portcullis.registry.CatalogChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

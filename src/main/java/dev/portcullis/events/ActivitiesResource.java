@@ -1,8 +1,8 @@
 package dev.portcullis.events;
 
-import dev.portcullis.access.CurrentCaller;
-import dev.portcullis.access.NamespaceFacts;
-import dev.portcullis.access.RepositoryName;
+import dev.portcullis.access.auth.CurrentCaller;
+import dev.portcullis.access.policy.NamespaceFacts;
+import dev.portcullis.access.policy.RepositoryName;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;
 import io.quarkus.security.Authenticated;

@@ -1,7 +1,7 @@
 package dev.portcullis.events;
 
-import dev.portcullis.access.Subject;
 import dev.portcullis.access.VisibleNamespaces;
+import dev.portcullis.access.policy.Subject;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

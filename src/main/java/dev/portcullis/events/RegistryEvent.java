@@ -1,7 +1,7 @@
 package dev.portcullis.events;
 
-import dev.portcullis.access.RepositoryName;
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.access.policy.Subject;
 import java.time.Instant;
 import java.util.Set;
 

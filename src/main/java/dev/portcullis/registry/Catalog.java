@@ -1,6 +1,6 @@
 package dev.portcullis.registry;
 
-import dev.portcullis.access.RepositoryName;
+import dev.portcullis.access.policy.RepositoryName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.portcullis.registry;
 
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.RepositoryViews.DeletedView;
 import dev.portcullis.registry.RepositoryViews.TagView;

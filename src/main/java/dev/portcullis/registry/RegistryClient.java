@@ -1,7 +1,7 @@
 package dev.portcullis.registry;
 
-import dev.portcullis.access.Scope;
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.policy.Scope;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.token.TokenIssuer;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package dev.portcullis.registry;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.portcullis.access.Subject;
 import dev.portcullis.access.VisibleNamespaces;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Like;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;

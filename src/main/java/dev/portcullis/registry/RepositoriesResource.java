@@ -1,9 +1,9 @@
 package dev.portcullis.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.access.CurrentCaller;
-import dev.portcullis.access.NamespaceFacts;
-import dev.portcullis.access.RepositoryName;
+import dev.portcullis.access.auth.CurrentCaller;
+import dev.portcullis.access.policy.NamespaceFacts;
+import dev.portcullis.access.policy.RepositoryName;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;

@@ -1,8 +1,8 @@
 package dev.portcullis.registry;
 
-import dev.portcullis.access.CurrentCaller;
-import dev.portcullis.access.Subject;
 import dev.portcullis.access.VisibleNamespaces;
+import dev.portcullis.access.auth.CurrentCaller;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Like;
 import dev.portcullis.core.Refusal;
 import io.agroal.api.AgroalDataSource;

@@ -1,6 +1,6 @@
 package dev.portcullis.registry;
 
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Refusal;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;

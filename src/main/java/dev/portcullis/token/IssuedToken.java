@@ -1,6 +1,6 @@
 package dev.portcullis.token;
 
-import dev.portcullis.access.Scope;
+import dev.portcullis.access.policy.Scope;
 import java.time.Instant;
 import java.util.List;
 

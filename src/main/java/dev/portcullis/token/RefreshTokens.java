@@ -1,10 +1,10 @@
 package dev.portcullis.token;
 
 import dev.portcullis.access.ApplicationToken;
-import dev.portcullis.access.Authentication;
-import dev.portcullis.access.Authenticator;
-import dev.portcullis.access.SecretHasher;
+import dev.portcullis.access.ApplicationTokens;
 import dev.portcullis.access.User;
+import dev.portcullis.access.auth.Authentication;
+import dev.portcullis.access.auth.SecretHasher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -24,7 +24,7 @@ public class RefreshTokens {
     SecretHasher hasher;
 
     @Inject
-    Authenticator authenticator;
+    ApplicationTokens applicationTokens;
 
     @Transactional
     public String create(Authentication.Authenticated login, String service, String clientId) {
@@ -53,7 +53,7 @@ public class RefreshTokens {
         User user = row.user;
         var subject = user.subject();
         if (row.applicationTokenId != null) {
-            ApplicationToken applicationToken = authenticator.liveToken(row.applicationTokenId);
+            ApplicationToken applicationToken = applicationTokens.live(row.applicationTokenId);
             if (applicationToken == null) {
                 return new Authentication.Rejected();
             }

@@ -1,9 +1,9 @@
 package dev.portcullis.token;
 
-import dev.portcullis.access.Authentication;
-import dev.portcullis.access.Authenticator;
-import dev.portcullis.access.Scope;
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.auth.Authentication;
+import dev.portcullis.access.auth.Authenticator;
+import dev.portcullis.access.policy.Scope;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Refusal;
 import io.vertx.core.http.HttpServerRequest;

@@ -2,11 +2,11 @@ package dev.portcullis.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.access.ApiViews.UserView;
-import dev.portcullis.access.ManagementPolicy;
-import dev.portcullis.access.Subject;
 import dev.portcullis.access.User;
 import dev.portcullis.access.Users;
+import dev.portcullis.access.api.ApiViews.UserView;
+import dev.portcullis.access.policy.ManagementPolicy;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.config.PolicySettings;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.MergePatch;

@@ -1,8 +1,8 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.Namespaces;
-import dev.portcullis.access.Subject;
 import dev.portcullis.access.Teams;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Refusal;
 import dev.portcullis.events.ActivitiesResource;
 import dev.portcullis.events.Activity;

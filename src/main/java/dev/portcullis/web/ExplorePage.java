@@ -1,7 +1,7 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.AccessService;
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.registry.Repositories;
 import dev.portcullis.registry.RepositoryViews.RepositoryView;

@@ -2,14 +2,14 @@ package dev.portcullis.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.access.ApiViews.TokenView;
 import dev.portcullis.access.ApplicationToken;
 import dev.portcullis.access.ApplicationTokens;
-import dev.portcullis.access.Authentication;
-import dev.portcullis.access.Authenticator;
-import dev.portcullis.access.Subject;
 import dev.portcullis.access.User;
 import dev.portcullis.access.Users;
+import dev.portcullis.access.api.ApiViews.TokenView;
+import dev.portcullis.access.auth.Authentication;
+import dev.portcullis.access.auth.Authenticator;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.MergePatch;
 import dev.portcullis.core.Pagination;

@@ -1,10 +1,10 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.AccessService;
-import dev.portcullis.access.ManagementPolicy;
-import dev.portcullis.access.RepositoryName;
-import dev.portcullis.access.Scope;
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.policy.ManagementPolicy;
+import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.access.policy.Scope;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.Descriptions;

@@ -1,6 +1,6 @@
 package dev.portcullis.web;
 
-import dev.portcullis.access.SignInFormGuard;
+import dev.portcullis.access.auth.SignInFormGuard;
 import io.quarkus.csrf.reactive.runtime.CsrfTokenUtils;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;

@@ -2,8 +2,8 @@ package dev.portcullis.web;
 
 import dev.portcullis.access.AccessService;
 import dev.portcullis.access.SignUp;
-import dev.portcullis.access.Subject;
 import dev.portcullis.access.Users;
+import dev.portcullis.access.policy.Subject;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;

@@ -1,13 +1,13 @@
 package dev.portcullis.web;
 
 import dev.portcullis.access.AccessService;
-import dev.portcullis.access.ManagementPolicy;
 import dev.portcullis.access.Namespace;
-import dev.portcullis.access.Role;
-import dev.portcullis.access.Subject;
 import dev.portcullis.access.Team;
 import dev.portcullis.access.TeamMember;
 import dev.portcullis.access.Teams;
+import dev.portcullis.access.policy.ManagementPolicy;
+import dev.portcullis.access.policy.Role;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;
 import io.quarkus.qute.CheckedTemplate;

@@ -1,6 +1,6 @@
 package dev.portcullis.web;
 
-import dev.portcullis.access.SignInFormGuard;
+import dev.portcullis.access.auth.SignInFormGuard;
 import dev.portcullis.core.ErrorPages;
 import dev.portcullis.core.Failure;
 import dev.portcullis.core.Failures;

@@ -1,7 +1,7 @@
 package dev.portcullis.web;
 
-import dev.portcullis.access.CurrentCaller;
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.auth.CurrentCaller;
+import dev.portcullis.access.policy.Subject;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;

@@ -3,12 +3,12 @@ package dev.portcullis.attacks;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.access.AccessPolicy;
-import dev.portcullis.access.Decision;
-import dev.portcullis.access.NamespaceFacts;
-import dev.portcullis.access.RepositoryName;
-import dev.portcullis.access.Scope;
-import dev.portcullis.access.Subject;
+import dev.portcullis.access.policy.AccessPolicy;
+import dev.portcullis.access.policy.Decision;
+import dev.portcullis.access.policy.NamespaceFacts;
+import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.access.policy.Scope;
+import dev.portcullis.access.policy.Subject;
 import dev.portcullis.events.Envelope;
 import dev.portcullis.events.EnvelopeParser;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,0 @@
-package dev.portcullis.access;
-
-/** A subject's role in the team that owns a namespace; the owner of a personal namespace is its OWNER. */
-public enum Role {
-    OWNER,
-    CONTRIBUTOR,
-    VIEWER
-}

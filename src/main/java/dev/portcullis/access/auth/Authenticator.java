@@ -1,0 +1,145 @@
+package dev.portcullis.access.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portcullis.core.Refusal;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Checks credentials for the token endpoint and the API alike: a password (bcrypt) or an application token
+ * (keyed hash), behind the brute-force throttle. Unknown accounts cost the same time as wrong passwords.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    public static final String TOKEN_PREFIX = "pcat_";
+    static final Duration VERIFIED_FOR = Duration.ofMinutes(5);
+
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    SecretHasher secrets;
+
+    @Inject
+    LoginThrottle throttle;
+
+    @Inject
+    Credentials credentials;
+
+    /**
+     * Passwords verified lately: a client sending the same correct password on every request pays bcrypt once
+     * per window. Keyed by an HMAC of username and password (never the password); the value is the bcrypt hash
+     * it matched, so a password change makes the entry useless at once, and every hit still loads the account
+     * (a disabled one is refused as before).
+     */
+    private final Cache<String, String> verified = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(VERIFIED_FOR).build();
+
+    /**
+     * Username and password or application token, as HTTP Basic and {@code docker login} send them. No transaction
+     * of its own: one indexed read, and a write at most once a minute per application token.
+     */
+    public Authentication authenticate(String username, String secret, String address) {
+        if (username == null || secret == null || username.length() > 64 || secret.length() > 1024) {
+            return new Authentication.Rejected();
+        }
+        String account = username.toLowerCase();
+        checkThrottle(account, address);
+        Authentication result = secret.startsWith(TOKEN_PREFIX)
+                ? byToken(username, secret)
+                : byPassword(username, secret);
+        record(result, account, address);
+        return result;
+    }
+
+    /** An application token alone, as {@code Authorization: Bearer} on the API sends it. */
+    public Authentication authenticateBearer(String secret, String address) {
+        if (secret == null || !secret.startsWith(TOKEN_PREFIX) || secret.length() > 1024) {
+            return new Authentication.Rejected();
+        }
+        checkThrottle(null, address);
+        Authentication result = byToken(null, secret);
+        record(result, null, address);
+        return result;
+    }
+
+    /**
+     * A signed-in web session, checked again on every request: the account must still exist and be enabled, and
+     * the session must be of the account's current epoch, so disabling or deleting the account, or signing out,
+     * ends its sessions at once. A session is only ever opened with a password.
+     *
+     * @param principal what the session cookie names: a {@link SessionTicket}
+     */
+    public Authentication session(String principal) {
+        SessionTicket ticket = SessionTicket.parse(principal);
+        Credentials.Account user = ticket == null ? null : credentials.account(ticket.username()).orElse(null);
+        if (user == null || user.sessionEpoch() != ticket.epoch()) {
+            return new Authentication.Rejected();
+        }
+        return user.enabled()
+                ? new Authentication.Authenticated(user.id(), user.subject(), null)
+                : new Authentication.Disabled(user.username());
+    }
+
+    /** What a new web session of this account carries: its name and current session epoch. */
+    public SessionTicket ticket(long userId) {
+        Credentials.Account user = credentials.account(userId)
+                .orElseThrow(() -> new IllegalStateException("no account " + userId));
+        return new SessionTicket(user.username(), user.sessionEpoch());
+    }
+
+    private Authentication byPassword(String username, String password) {
+        Credentials.Account user = credentials.account(username).orElse(null);
+        if (user == null || user.passwordHash() == null) {
+            hasher.matchDecoy(password); // the same time as a real check: no account enumeration by timing
+            return new Authentication.Rejected();
+        }
+        String key = Base64.getEncoder().encodeToString(secrets.hash(username + '\0' + password));
+        if (!user.passwordHash().equals(verified.getIfPresent(key))) {
+            if (!hasher.matches(password, user.passwordHash())) {
+                return new Authentication.Rejected();
+            }
+            verified.put(key, user.passwordHash());
+        }
+        return user.enabled()
+                ? new Authentication.Authenticated(user.id(), user.subject(), null)
+                : new Authentication.Disabled(user.username());
+    }
+
+    private Authentication byToken(String username, String secret) {
+        Credentials.Token token = credentials.token(secrets.hash(secret)).orElse(null);
+        if (token == null || !token.usable() || username != null && !username.equals(token.owner().username())) {
+            return new Authentication.Rejected();
+        }
+        if (!token.owner().enabled()) {
+            return new Authentication.Disabled(token.owner().username());
+        }
+        if (token.lastUseStale()) {
+            credentials.touch(token.id());
+        }
+        return new Authentication.Authenticated(token.owner().id(),
+                token.owner().subject().restrictedTo(token.restriction()), token.id());
+    }
+
+    /** A 429 while the account or the address is slowed down (see {@link LoginThrottle}). */
+    public void checkThrottle(String account, String address) {
+        try {
+            throttle.check(account, address);
+        } catch (LoginThrottle.TooManyAttempts e) {
+            throw Refusal.throttled("too many failed sign-ins, retry in " + e.retryAfterSeconds() + " s",
+                    Duration.ofSeconds(e.retryAfterSeconds()));
+        }
+    }
+
+    private void record(Authentication result, String account, String address) {
+        if (result instanceof Authentication.Rejected) {
+            throttle.failed(account, address);
+        } else if (account != null) {
+            throttle.succeeded(account);
+        }
+    }
+}
