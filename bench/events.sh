@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sink throughput (issue 7, benchmark 2) against plain JDBC into the same MariaDB, in one run, with durable
+# Sink throughput against plain JDBC into the same MariaDB, in one run, with durable
 # commits (innodb_flush_log_at_trx_commit=1) as in production.
 set -euo pipefail
 cd "$(dirname "$0")/.."

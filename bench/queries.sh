@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Query latency at scale (issue 4): loads 1,000,000 events and 100,000 tags into a throwaway MariaDB and prints
+# Query latency at scale: loads 1,000,000 events and 100,000 tags into a throwaway MariaDB and prints
 # p50/p99 of the repository list, a repository's tags and the activity feed through the HTTP API.
 # Smaller runs: bench/queries.sh -Dbench.events=100000 -Dbench.tags=10000
 set -euo pipefail

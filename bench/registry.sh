@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real registry A/B (issue "Fast and unbreakable"): skopeo pushes 50 small distinct images and pulls them back
+# Real registry A/B: skopeo pushes 50 small distinct images and pulls them back
 # through Debian's registry (A) guarded by Portcullis (token auth, notifications to the sink) and (B) with its
 # built-in htpasswd auth (bcrypt) and no notifications; rounds alternate A B A B. Prints per-round seconds,
 # medians and the ratio A/B (goal <= 1.0).

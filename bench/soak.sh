@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak (issue 7): ten minutes of token requests and event deliveries at fixed rates (together about half of what
+# Soak: ten minutes of token requests and event deliveries at fixed rates (together about half of what
 # bench/tokens.sh and bench/events.sh measure alone); prints the heap after a full GC, the connection pool and the
 # errors every 30 s. Options: -Dbench.minutes=10 -Dbench.tokenRate=650 -Dbench.envelopeRate=370
 set -euo pipefail

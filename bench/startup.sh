@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start time and memory of the packaged application (issue "Fast and unbreakable"): builds target/quarkus-app,
+# Start time and memory of the packaged application: builds target/quarkus-app,
 # then starts `java -jar target/quarkus-app/quarkus-run.jar` against a throwaway MariaDB 1 + 5 times per JVM and
 # flag set, prints the time to /q/health/ready = UP and the RSS once ready and after a load of token requests and
 # events. Goals: median start <= 3 s, RSS after the load <= 300 MB.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Token endpoint throughput (issue 7, benchmark 1) with the references of the same run.
+# Token endpoint throughput with the references of the same run.
 # JDK 25 instead of 17: JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/tokens.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

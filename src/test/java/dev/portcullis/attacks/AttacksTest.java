@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The attacks of issue 7, one test each: none gets a right it should not, none gets a 500, no secret is logged. */
+/** Known attacks on token servers and sinks, one test each: none gets a right it should not, none gets a 500, no secret is logged. */
 @QuarkusTest
 class AttacksTest {
 

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Query latency at scale (issue 4): 1,000,000 events and 100,000 tags in MariaDB, then the repository list, a
+ * Query latency at scale: 1,000,000 events and 100,000 tags in MariaDB, then the repository list, a
  * repository's tags and the activity feed (first page and a page deep in the cursor) through the real HTTP API,
  * as an admin and as a member of some teams. Prints p50/p99 per query against the goal of p99 under 50 ms.
  * Not part of the test run: {@code bench/queries.sh}.

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real registry A/B (issue "Fast and unbreakable"): wall time for skopeo to push {@value #DEFAULT_IMAGES} small
+ * The real registry A/B: wall time for skopeo to push {@value #DEFAULT_IMAGES} small
  * distinct images, then pull them back, through Debian's registry (distribution 2.8)
  * <ul>
  * <li>(A) guarded by Portcullis: token auth against this test instance, notifications to its sink, and Portcullis

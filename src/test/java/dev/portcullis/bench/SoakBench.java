@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Soak (issue "Fast and unbreakable"): token requests and event deliveries at fixed rates for ten minutes, with
+ * Soak: token requests and event deliveries at fixed rates for ten minutes, with
  * the heap after a full GC, the connection pool and the errors sampled every 30 s. The default rates are a quarter
  * of what bench/tokens.sh (a) and bench/events.sh (10-event envelopes) measured alone, so together about half of
  * the machine. Run with {@code bench/soak.sh}; options {@code -Dbench.minutes -Dbench.tokenRate -Dbench.envelopeRate}.

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Start time and memory of the packaged application (issue "Fast and unbreakable"): {@code java -jar
+ * Start time and memory of the packaged application: {@code java -jar
  * target/quarkus-app/quarkus-run.jar} against a throwaway MariaDB, as an operator runs it (settings from
  * {@code PORTCULLIS_*} / {@code QUARKUS_*} environment variables, random ports, data dir under target/). For each
  * JVM and each set of JVM flags: the time from process start to {@code /q/health/ready} answering UP on the

@@ -28,7 +28,7 @@ import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * Token endpoint throughput (issue 7, benchmark 1), load generator beside the service in one JVM: requests/s and
+ * Token endpoint throughput, load generator beside the service in one JVM: requests/s and
  * p50/p99 at 32 connections for (a) an application token with a new repository in every request, (b) the same
  * with a password after its first check, (c) ten scopes per request; references (d) the raw signing rate of the
  * key on this JVM and (e) a no-op endpoint. Run with {@code bench/tokens.sh}.
