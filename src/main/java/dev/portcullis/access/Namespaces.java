@@ -30,6 +30,9 @@ public class Namespaces {
     @Inject
     Event<AccessChanged> changes;
 
+    @Inject
+    Event<NamespaceRemoval> removals;
+
     /** A namespace with the facts about it, as one subject sees it. */
     public record Seen(Namespace namespace, NamespaceFacts facts) {
     }
@@ -139,19 +142,29 @@ public class Namespaces {
         return new Seen(ns, access.facts(actor, name));
     }
 
+    /**
+     * Deletes a team's namespace, or the personal namespace an account left behind (admins only). Never one that
+     * still holds images: the catalog refuses ({@link NamespaceRemoval}), so a freed name hands nothing over.
+     */
     @Transactional
     public void delete(Subject actor, String name) {
         Seen seen = visible(actor, name);
         Namespace ns = seen.namespace();
-        if (ns.kind != Kind.TEAM) {
+        boolean orphan = ns.kind == Kind.PERSONAL && ns.owner == null;
+        if (ns.kind != Kind.TEAM && !orphan) {
             throw Refusal.conflict("personal namespaces and the global namespace cannot be deleted");
         }
         if (!ManagementPolicy.mayEditNamespace(actor, seen.facts())) {
             throw Refusal.forbidden("only owners and admins may delete namespace '" + name + "'");
         }
-        String team = ns.team.name;
+        removals.fire(new NamespaceRemoval(name));
+        String team = ns.team == null ? null : ns.team.name;
         ns.delete();
         changes.fire(new AccessChanged("namespace.delete", actor.name(), name, team, null, null));
+        // After the feed's entry of the delete, which goes with what came before.
+        Namespace.getEntityManager().createNativeQuery("""
+                INSERT INTO released_names (name, released_at) VALUES (?1, CURRENT_TIMESTAMP(6))
+                ON DUPLICATE KEY UPDATE released_at = CURRENT_TIMESTAMP(6)""").setParameter(1, name).executeUpdate();
     }
 
     public static Visibility parseVisibility(String text) {

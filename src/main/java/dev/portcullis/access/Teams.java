@@ -90,7 +90,10 @@ public class Teams {
 
     @Transactional
     public Pagination.Page<Team> list(Subject subject, String afterName, int limit) {
-        List<Team> rows = subject.admin()
+        if (!ManagementPolicy.maySeeTeam(subject, Role.VIEWER)) {
+            return new Pagination.Page<>(List.of(), null); // a token limited to namespaces sees no team
+        }
+        List<Team> rows = ManagementPolicy.actsAsAdmin(subject)
                 ? Team.find("name > ?1 order by name", afterName).page(0, limit + 1).list()
                 : Team.find("select m.team from TeamMember m where m.user.username = ?1 and m.team.name > ?2"
                         + " order by m.team.name", subject.name(), afterName).page(0, limit + 1).list();
@@ -220,7 +223,15 @@ public class Teams {
     /** Owners remove members; every member may leave, except the last owner. */
     @Transactional
     public void removeMember(Subject actor, String teamName, String username) {
-        Team team = actor.name().equals(username) ? visible(actor, teamName) : managed(actor, teamName);
+        Team team;
+        if (actor.name().equals(username)) {
+            team = visible(actor, teamName);
+            if (!ManagementPolicy.mayLeaveTeam(actor, TeamMember.roleOf(team, actor.name()))) {
+                throw Refusal.forbidden("this token may not change memberships");
+            }
+        } else {
+            team = managed(actor, teamName);
+        }
         TeamMember member = TeamMember.of(team, username)
                 .orElseThrow(() -> Refusal.notFound(username + " is not a member of team '" + teamName + "'"));
         if (member.role == Role.OWNER && TeamMember.owners(team) == 1) {

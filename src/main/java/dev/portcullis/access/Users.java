@@ -132,6 +132,8 @@ public class Users {
             }
             checkPassword(patch.text("password"));
             user.passwordHash = hasher.hash(patch.text("password"));
+            // A new password ends the account's web sessions: one opened with the old one must not outlive it.
+            user.sessionEpoch++;
             // Identity tokens got with the old password stop too (those of application tokens live on).
             User.getEntityManager().createNativeQuery("UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6)"
                     + " WHERE user_id = ?1 AND application_token_id IS NULL AND revoked_at IS NULL")
@@ -174,7 +176,9 @@ public class Users {
                         + "': make someone else owner first");
             }
         }
-        Namespace.delete("owner", user);
+        // The personal namespace stays, owned by nobody (so admins only), until an admin deletes it: its name is
+        // not free while it may hold images of the deleted account.
+        Namespace.update("owner = null where owner = ?1", user);
         // Entity deletes: the memberships loaded above would otherwise still point at the deleted user.
         TeamMember.<TeamMember>list("user", user).forEach(TeamMember::delete);
         user.delete();

@@ -45,7 +45,7 @@ public class ErrorMapper {
             LOG.warnf("%s %s answered 503: %s", request.method(), request.path(), String.valueOf(error.getMessage()));
         }
         String path = request.path();
-        if (path.startsWith("/v2/")) {
+        if (Faces.isRegistry(path)) {
             return registry(failure);
         }
         if (pages.isResolvable() && pages.get().serves(path)) {

@@ -1,6 +1,7 @@
 package dev.portcullis.events;
 
 import dev.portcullis.access.VisibleNamespaces;
+import dev.portcullis.access.policy.ManagementPolicy;
 import dev.portcullis.access.policy.Subject;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,17 +35,23 @@ public class ActivityFeed {
         StringBuilder sql = new StringBuilder("SELECT id, action, namespace, repository, tag, digest, actor, team,"
                 + " target_user, detail, occurred_at FROM activities WHERE 1=1");
         List<Object> args = new ArrayList<>();
-        if (!viewer.admin()) {
-            // What the viewer may pull from, its teams' changes, and changes to its own account.
+        if (!ManagementPolicy.actsAsAdmin(viewer)) {
+            // What the viewer may pull from, its teams' changes, and changes to its own account; through a token
+            // limited to namespaces, only what happened in them.
             VisibleNamespaces.Condition namespaces = visible.on("namespace", viewer);
             VisibleNamespaces.Condition teams = visible.teams("team", viewer);
-            // A team's feed starts at its creation: a new team with a deleted team's name sees nothing of it.
-            sql.append(" AND (").append(namespaces.sql()).append(" OR ").append(teams.sql())
+            // A team's feed starts at its creation, a namespace's when its name was last set free: whoever takes
+            // a freed name sees nothing of what happened under it before.
+            sql.append(" AND (").append(namespaces.sql())
+                    .append(" AND NOT EXISTS (SELECT 1 FROM released_names r WHERE r.name = activities.namespace")
+                    .append(" AND r.released_at >= activities.occurred_at)")
+                    .append(" OR ").append(teams.sql())
                     .append(" AND occurred_at >= (SELECT t.created_at FROM teams t WHERE t.name = activities.team)")
-                    .append(" OR target_user = ?)");
+                    .append(" OR target_user = ? AND ?)");
             args.addAll(namespaces.args());
             args.addAll(teams.args());
             args.add(viewer.name());
+            args.add(viewer.restriction().namespaces().isEmpty());
         }
         if (query.repository() != null) {
             sql.append(" AND repository = ?");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.portcullis.access.policy.RepositoryName;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,7 +24,13 @@ public final class EnvelopeParser {
 
     static final Set<String> ACTIONS = Set.of("push", "pull", "mount", "delete");
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /** distribution's {@code reference/regexp.go}: a tag, and a digest {@code algorithm:encoded}. */
+    private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
+    private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
     static final int MAX_EVENTS = 1000;
+    /** The range of MariaDB's TIMESTAMP type. */
+    static final Instant FIRST_TIMESTAMP = Instant.parse("1970-01-01T00:00:01Z");
+    static final Instant LAST_TIMESTAMP = Instant.parse("2038-01-19T03:14:07Z");
 
     private final ObjectMapper json;
 
@@ -76,8 +83,25 @@ public final class EnvelopeParser {
         } catch (DateTimeParseException e) {
             throw new UnreadableEvent("timestamp is not RFC 3339");
         }
+        if (timestamp.isBefore(FIRST_TIMESTAMP) || timestamp.isAfter(LAST_TIMESTAMP)) {
+            // MariaDB's TIMESTAMP columns hold no other: INSERT IGNORE would keep a zero date, anything else fail.
+            throw new UnreadableEvent("timestamp outside " + FIRST_TIMESTAMP + " … " + LAST_TIMESTAMP);
+        }
         JsonNode target = object(node, "target", true);
         String repository = text(target, "repository", 255, true);
+        // A name or digest outside the registry's grammar is no event of a real registry: parked, it can never
+        // make the catalog or the details fetcher trip over it later.
+        if (!RepositoryName.isValid(repository)) {
+            throw new UnreadableEvent("target.repository is not a repository name");
+        }
+        String tag = text(target, "tag", 128, false);
+        if (tag != null && !TAG.matcher(tag).matches()) {
+            throw new UnreadableEvent("target.tag is not a tag");
+        }
+        String digest = text(target, "digest", 135, false);
+        if (digest != null && !digest.isEmpty() && !DIGEST.matcher(digest).matches()) {
+            throw new UnreadableEvent("target.digest is not a digest");
+        }
         JsonNode request = object(node, "request", false);
         JsonNode actor = object(node, "actor", false);
         JsonNode source = object(node, "source", false);
@@ -85,9 +109,7 @@ public final class EnvelopeParser {
         if (size != null && !size.isNull() && !size.canConvertToLong()) {
             throw new UnreadableEvent("target.size is not a number");
         }
-        return new RegistryEvent(id, timestamp, action, repository,
-                text(target, "tag", 128, false),
-                text(target, "digest", 135, false),
+        return new RegistryEvent(id, timestamp, action, repository, tag, emptyToNull(digest),
                 text(target, "mediaType", 255, false),
                 size == null || size.isNull() ? null : size.asLong(),
                 text(target, "url", 2048, false),

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -18,7 +19,8 @@ import java.util.Set;
 /**
  * Keeps each delivered event exactly once in effect, inside the catalog writer's transaction: {@code INSERT IGNORE}
  * on the unique event id (so a retry adds nothing, even one another replica stored a moment ago), and for the
- * events new to us their activity and their change of the catalog in the same commit. Stateless: what it returns is counted only after the commit.
+ * events new to us their activity and their change of the catalog in the same commit. Stateless: what it returns
+ * is counted only after the commit.
  */
 final class EventStore {
 
@@ -60,6 +62,36 @@ final class EventStore {
         }
         insertParked(connection, envelope.parked());
         return new Stored(fresh, envelope.events().size() - fresh.size(), envelope.parked().size());
+    }
+
+    /**
+     * The same delivery, one event at a time, for when storing it whole failed for a reason of its own (a value the
+     * database refuses): each event that fails again is parked with the database's reason, the others are stored.
+     * The registry gets its 2xx, and never sends a delivery that cannot be stored forever.
+     *
+     * @param payloads each event as JSON, for the parked ones
+     */
+    static Stored storeEach(Catalog catalog, Envelope envelope, List<String> payloads) throws SQLException {
+        Connection connection = catalog.connection();
+        List<RegistryEvent> fresh = new ArrayList<>();
+        List<Envelope.ParkedEvent> parked = new ArrayList<>(envelope.parked());
+        int duplicates = 0;
+        for (int i = 0; i < envelope.events().size(); i++) {
+            RegistryEvent event = envelope.events().get(i);
+            Savepoint before = connection.setSavepoint();
+            try {
+                Stored one = store(catalog, new Envelope(List.of(event), List.of()));
+                fresh.addAll(one.fresh());
+                duplicates += one.duplicates();
+                connection.releaseSavepoint(before);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback(before);
+                parked.add(new Envelope.ParkedEvent(event.id(), "could not be stored: " + e.getMessage(),
+                        payloads.get(i)));
+            }
+        }
+        insertParked(connection, parked);
+        return new Stored(fresh, duplicates, parked.size());
     }
 
     /** Repositories and tags follow the events stored for the first time (a repeat changes nothing). */

@@ -1,5 +1,7 @@
 package dev.portcullis.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.CatalogWriter;
@@ -10,9 +12,11 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * The sink's door to the {@link CatalogWriter}: each delivery is one write there, committed together with whatever
@@ -24,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class EventWriter {
+
+    private static final Logger LOG = Logger.getLogger(EventWriter.class);
 
     /** Pending events up to which nothing is refused for taking too long: the most one envelope may hold. */
     static final int ALWAYS_ADMITTED = EnvelopeParser.MAX_EVENTS;
@@ -43,6 +49,9 @@ public class EventWriter {
 
     @Inject
     PortcullisConfig config;
+
+    @Inject
+    ObjectMapper json;
 
     @PostConstruct
     void start() {
@@ -69,6 +78,15 @@ public class EventWriter {
         } catch (CatalogWriter.Late e) {
             // The commit may still happen: the registry's retry then finds the events stored, and dedupes.
             throw Refusal.unavailable("storing events took too long, retry later");
+        } catch (SQLException | RuntimeException e) {
+            if (!CatalogWriter.someoneAtFault(e)) {
+                throw e;
+            }
+            // This delivery, not the database: store what can be, park the rest (see EventStore.storeEach).
+            LOG.warnf("a delivery could not be stored whole (%s): storing its events one by one", e.getMessage());
+            List<String> payloads = envelope.events().stream().map(this::json).toList();
+            stored = CatalogWriter.await(writer.submit(catalog -> EventStore.storeEach(catalog, envelope, payloads),
+                    events));
         }
         Set<RegistryEvent> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
         fresh.addAll(stored.fresh());
@@ -77,6 +95,14 @@ public class EventWriter {
         }
         metrics.parked(stored.parked());
         return stored.result();
+    }
+
+    private String json(RegistryEvent event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            return "{\"id\":\"" + event.id() + "\"}";
+        }
     }
 
     /** Refuses (503) when any delivery would be refused now, whatever its size: before its body is parsed. */

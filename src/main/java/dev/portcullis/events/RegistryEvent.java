@@ -2,10 +2,12 @@ package dev.portcullis.events;
 
 import dev.portcullis.access.policy.RepositoryName;
 import dev.portcullis.access.policy.Subject;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Set;
 
 /** One event of a registry notification envelope, with the fields a user may need later. */
+@RegisterForReflection // written as JSON when parked (EventWriter)
 public record RegistryEvent(
         String id,
         Instant timestamp,

@@ -3,6 +3,7 @@ package dev.portcullis.registry;
 import dev.portcullis.access.policy.RepositoryName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -37,7 +38,7 @@ public final class Catalog {
             return;
         }
         knowManifest(repository, digest, mediaType);
-        if (tag == null) {
+        if (tag == null || deletedSince(repository, tag, digest, time)) {
             return;
         }
         // A new tag counts one more; a known one moves only when this push is the newer. (Not one upsert: its
@@ -85,9 +86,15 @@ public final class Catalog {
         if (tag == null && digest == null) {
             return 0;
         }
+        String reference = tag != null ? tag : digest;
         int removed = update("DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)"
                 + " AND " + (tag != null ? "name = ?" : "digest = ?") + " AND pushed_at <= ?",
-                repository, tag != null ? tag : digest, Timestamp.from(at));
+                repository, reference, Timestamp.from(at));
+        // Kept whether or not it found the tag: the push it undoes may arrive after it.
+        update("""
+                INSERT INTO tombstones (repository, reference, deleted_at) VALUES (?, ?, ?)
+                ON DUPLICATE KEY UPDATE deleted_at = GREATEST(deleted_at, VALUES(deleted_at))""",
+                repository, reference, Timestamp.from(at));
         if (removed > 0) {
             countTags(repository, -removed);
         }
@@ -134,6 +141,13 @@ public final class Catalog {
         return removed > 0;
     }
 
+    /**
+     * The empty repositories of a namespace that is going (their tags and stars with them). @return how many went
+     */
+    public int forgetNamespace(String namespace) throws SQLException {
+        return update("DELETE FROM repositories WHERE namespace = ? AND tag_count = 0", namespace);
+    }
+
     /** What the registry said about a manifest: its details, or that it no longer has it. */
     public void detailsFetched(String digest, ManifestDetails details, Instant at) throws SQLException {
         update("""
@@ -151,6 +165,25 @@ public final class Catalog {
     public void detailsFailed(String digest, String error, Instant next) throws SQLException {
         update("UPDATE manifests SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE digest = ?",
                 Timestamp.from(next), error.length() > 512 ? error.substring(0, 512) : error, digest);
+    }
+
+    /** Tombstones older than {@code before}: no push that old arrives any more. @return how many went */
+    public int forgetTombstones(Instant before) throws SQLException {
+        return update("DELETE FROM tombstones WHERE deleted_at < ?", Timestamp.from(before));
+    }
+
+    /** Whether the tag, or the image it would name, was deleted at or after {@code pushed}. */
+    private boolean deletedSince(String repository, String tag, String digest, Timestamp pushed) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("""
+                SELECT 1 FROM tombstones WHERE repository = ? AND reference IN (?, ?) AND deleted_at >= ?""")) {
+            s.setString(1, repository);
+            s.setString(2, tag);
+            s.setString(3, digest);
+            s.setTimestamp(4, pushed);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Details are fetched once per digest (content-addressed: the same in every repository). */

@@ -97,7 +97,10 @@ public class CatalogWriter {
         thread.interrupt();
     }
 
-    /** Queues a write; the future completes after its commit. @param weight what it costs, for {@link #weightPerSecond()} */
+    /**
+     * Queues a write; the future completes after its commit. @param weight what it costs, for
+     * {@link #weightPerSecond()}
+     */
     public <R> CompletableFuture<R> submit(Write<R> write, int weight) {
         CompletableFuture<R> result = new CompletableFuture<>();
         queue.add(new Queued<>(write, weight, result));
@@ -195,9 +198,17 @@ public class CatalogWriter {
      * A write the database refused (a bug in it, bad data), not a database that is down or unreachable: then the
      * other writes deserve to commit without it. An outage fails the whole batch at once.
      */
-    private static boolean someoneAtFault(Exception e) {
-        return e instanceof RuntimeException
-                || e instanceof SQLNonTransientException && !(e instanceof SQLNonTransientConnectionException);
+    public static boolean someoneAtFault(Throwable e) {
+        if (e instanceof RuntimeException) {
+            return true;
+        }
+        if (!(e instanceof SQLException sql) || e instanceof SQLNonTransientConnectionException) {
+            return false;
+        }
+        // By SQLSTATE class, as drivers type their exceptions unevenly: data (22), constraints (23), syntax (42).
+        String state = sql.getSQLState();
+        return e instanceof SQLNonTransientException
+                || state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
     }
 
     @SuppressWarnings("unchecked")

@@ -78,9 +78,11 @@ public class DetailsFetcher {
                 });
                 fetched++;
                 metrics.detailsFetched(true);
-            } catch (RegistryClient.RegistryUnavailable | IOException e) {
+            } catch (RegistryClient.RegistryUnavailable | IOException | RuntimeException e) {
+                // Whatever is wrong with this one (a row from before names were checked, a manifest we cannot
+                // read), it waits its backoff like any failure and never blocks the rows behind it.
                 long seconds = Math.min(MAX_BACKOFF.toSeconds(), 10L << Math.min(p.attempts(), 12));
-                String error = e.getMessage() == null ? "unknown" : e.getMessage();
+                String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 outcomes.add(catalog -> {
                     catalog.detailsFailed(p.digest(), error, now.plusSeconds(seconds));
                     return null;

@@ -33,6 +33,8 @@ public class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
     static final String LEASE = "reconcile";
     static final int MAX_LISTED_CHANGES = 200;
+    /** How long a delete waits for a push it undoes to arrive late; the registry retries for far less. */
+    static final Duration TOMBSTONES_KEPT = Duration.ofDays(1);
 
     @Inject
     RegistryClient registry;
@@ -163,6 +165,7 @@ public class Reconciler {
                     removed.add(remove.repository() + ":" + remove.tag());
                 }
             }
+            catalog.forgetTombstones(started.minus(TOMBSTONES_KEPT));
             return new Result("ok", started, added, changed, removed, null);
         });
     }

@@ -1,5 +1,8 @@
 package dev.portcullis.registry;
 
+import dev.portcullis.access.auth.CurrentCaller;
+import dev.portcullis.access.policy.ManagementPolicy;
+import dev.portcullis.core.Refusal;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -21,10 +24,16 @@ public class RegistryResource {
     @Inject
     RegistryStatus status;
 
+    @Inject
+    CurrentCaller caller;
+
     /** Runs reconciliation now and answers with what it added, changed and removed. */
     @POST
     @Path("/reconciliations")
     public Reconciler.Result reconcile() throws SQLException {
+        if (!ManagementPolicy.mayOperateRegistry(caller.subject())) {
+            throw Refusal.forbidden("this token may not run reconciliation");
+        }
         return reconciler.now();
     }
 

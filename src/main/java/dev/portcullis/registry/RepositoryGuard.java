@@ -39,7 +39,8 @@ public class RepositoryGuard {
 
     /** The namespace's owners (and admins) describe its repositories. */
     public void requireEdit(Subject subject, String name) {
-        if (!ManagementPolicy.mayEditNamespace(subject, access.facts(subject, RepositoryName.namespaceName(name)))) {
+        if (!ManagementPolicy.mayDescribeRepository(subject,
+                access.facts(subject, RepositoryName.namespaceName(name)))) {
             requirePull(subject, name);
             throw Refusal.forbidden("only owners may edit the description of '" + name + "'");
         }

@@ -1,5 +1,6 @@
 package dev.portcullis.registry;
 
+import dev.portcullis.access.policy.ManagementPolicy;
 import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.Refusal;
 import io.agroal.api.AgroalDataSource;
@@ -26,6 +27,9 @@ public class Stars {
         guard.requirePull(subject, name);
         if (subject.anonymous()) {
             throw Refusal.unauthenticated("sign in to star repositories");
+        }
+        if (!ManagementPolicy.mayStar(subject)) {
+            throw Refusal.forbidden("this token may not star repositories");
         }
         long repository = repositories.id(name);
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(starred

@@ -10,9 +10,11 @@ import dev.portcullis.access.policy.Scope;
 import dev.portcullis.access.policy.Subject;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.token.signing.TokenSigner;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +23,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Mints registry tokens: {@code access} = requested ∩ allowed for each scope, {@code sub} = the authenticated
@@ -60,8 +63,17 @@ public class TokenIssuer {
     private record Grant(Subject subject, List<Scope> granted) {
     }
 
-    private final Cache<Grant, IssuedToken> recent = Caffeine.newBuilder()
-            .maximumSize(5_000).expireAfterWrite(REUSE_WINDOW).build();
+    private Cache<Grant, IssuedToken> recent;
+
+    @Inject
+    Clock clock;
+
+    @PostConstruct
+    void start() {
+        // Timed by the same clock as the tokens' times, so that a test's clock moves both.
+        recent = Caffeine.newBuilder().maximumSize(5_000).expireAfterWrite(REUSE_WINDOW)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+    }
 
     public IssuedToken issue(Subject subject, List<Scope> requested) {
         List<Scope> granted = new ArrayList<>(requested.size());
@@ -69,7 +81,7 @@ public class TokenIssuer {
             granted.add(decision.granted());
         }
         Grant grant = new Grant(subject, List.copyOf(granted));
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         IssuedToken earlier = recent.getIfPresent(grant);
         if (earlier != null) {
             long left = earlier.expiresIn() - Duration.between(earlier.issuedAt(), now).toSeconds();

@@ -23,6 +23,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,7 +100,9 @@ public class ProfilePage {
         ObjectNode patch = JSON.createObjectNode();
         patch.put("password", password);
         users.update(subject, subject.name(), new MergePatch(patch, Set.of("password")));
-        return web.redirect("/profile", "Password changed.");
+        // The new password ended every web session of the account, this one too.
+        web.endSession();
+        return Response.seeOther(URI.create("/login?passwordChanged=true")).build();
     }
 
     /** Shown once, in this answer only (never stored, never in a URL), with the docker login line. */

@@ -103,7 +103,7 @@ public class RepositoryPages {
         Subject viewer = web.viewer();
         RepositoryDetailView repository = repositories.show(viewer, name);
         Controls controls = new Controls(allowed(viewer, name, "delete"),
-                !viewer.anonymous() && ManagementPolicy.mayEditNamespace(viewer,
+                !viewer.anonymous() && ManagementPolicy.mayDescribeRepository(viewer,
                         access.facts(viewer, RepositoryName.namespaceName(name))),
                 !viewer.anonymous());
         return Templates.show(web.chrome("explore", name), repository, markdown.render(repository.description()),

@@ -48,11 +48,14 @@ public class SignInPage {
     @GET
     @Path("login")
     public TemplateInstance login(@RestQuery boolean error, @RestQuery boolean wait, @RestQuery boolean ended,
-            @RestQuery boolean signedOut, @RestQuery boolean created) {
+            @RestQuery boolean signedOut, @RestQuery boolean created, @RestQuery boolean passwordChanged) {
         String problem = wait ? "Too many failed sign-ins: wait a little before the next attempt."
                 : error ? "Sign-in failed: wrong username or password, or a disabled account." : null;
         String notice = ended ? "Your session has ended: please sign in again."
-                : signedOut ? "You are signed out."
+                : signedOut ? "You are signed out everywhere: every web session of yours has ended, in every browser."
+                        + " Application tokens and docker logins go on working: revoke tokens on your profile page."
+                : passwordChanged ? "Your password has changed: every web session and every docker login of yours"
+                        + " has ended (sign in again with the new password); application tokens go on working."
                 : created ? "Your account is ready: sign in with it." : null;
         Chrome anonymous = new Chrome("Sign in", "login", null, false, List.of());
         return Templates.login(anonymous, problem, notice, access.settings().anonymousPull(), signUp.enabled());

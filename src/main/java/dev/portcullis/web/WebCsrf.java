@@ -1,5 +1,6 @@
 package dev.portcullis.web;
 
+import dev.portcullis.core.Faces;
 import io.quarkus.csrf.reactive.runtime.CsrfRequestResponseReactiveFilter;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
@@ -22,14 +23,14 @@ public class WebCsrf extends CsrfRequestResponseReactiveFilter {
 
     @Override
     public void filter(ResteasyReactiveContainerRequestContext request, RoutingContext routing) {
-        if (WebPaths.isPage(routing.normalizedPath())) {
+        if (Faces.isPage(routing.normalizedPath())) {
             super.filter(request, routing);
         }
     }
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response, RoutingContext routing) {
-        if (WebPaths.isPage(routing.normalizedPath())) {
+        if (Faces.isPage(routing.normalizedPath())) {
             super.filter(request, response, routing);
         }
     }

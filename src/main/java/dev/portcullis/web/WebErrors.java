@@ -2,6 +2,7 @@ package dev.portcullis.web;
 
 import dev.portcullis.access.auth.SignInFormGuard;
 import dev.portcullis.core.ErrorPages;
+import dev.portcullis.core.Faces;
 import dev.portcullis.core.Failure;
 import dev.portcullis.core.Failures;
 import dev.portcullis.core.Refusal;
@@ -40,7 +41,7 @@ public class WebErrors implements ErrorPages {
 
     @Override
     public boolean serves(String path) {
-        return WebPaths.isPage(path);
+        return Faces.isPage(path);
     }
 
     @Override
@@ -81,7 +82,7 @@ public class WebErrors implements ErrorPages {
     @ServerResponseFilter
     public void refusedForm(ContainerRequestContext request, ContainerResponseContext response) {
         if (response.getStatus() == 400 && !response.hasEntity()
-                && WebPaths.isPage(request.getUriInfo().getRequestUri().getRawPath())) {
+                && Faces.isPage(request.getUriInfo().getRequestUri().getRawPath())) {
             Chrome frame = new Chrome("Bad request", "", null, false, List.of());
             response.setEntity(Templates.error(frame, 400, "Bad request", "the form could not be accepted: it is"
                     + " stale or incomplete (its CSRF token is missing or wrong); go back, reload the page and"

@@ -221,8 +221,9 @@ class UsersApiTest {
     @Test
     void onlyAdminsCreateBots() {
         String user = TestUsers.create("nobots");
-        assertProblem(asUser(user).body(Map.of("username", uniqueName("bot"), "bot", true))
-                .post("/api/v1/users"), 403);
+        String bot = uniqueName("bot");
+        assertProblem(asUser(user).body(Map.of("username", bot, "bot", true)).post("/api/v1/users"), 403);
+        assertProblem(asAdmin().get("/api/v1/users/" + bot), 404);
     }
 
     // ---- update with a JSON merge patch --------------------------------------------------------------------
@@ -259,30 +260,25 @@ class UsersApiTest {
     }
 
     @Test
-    void aPasswordTheApiAcceptsWorksAtTheTokenEndpoint() {
-        // Application tokens start with "pcat_"; a password may start so too, and must then still be a password.
+    void aPasswordThatLooksLikeAnApplicationTokenIsRefused() {
+        // Application tokens start with "pcat_": a password starting so would be checked as a token, never work.
         String user = TestUsers.create("prefix");
-        String password = "pcat_my-own-long-password";
-        Response changed = patchUser(asUser(user), user, Map.of("password", password));
-        if (changed.statusCode() != 200) {
-            assertProblem(changed, 422); // refusing such a password is fine too, with a clear reason
-            return;
-        }
-        assertEquals(200, registryLogin(user, password), "the password just set works"); // 1 failure when not
+        Response changed = patchUser(asUser(user), user, Map.of("password", "pcat_my-own-long-password"));
+        assertProblem(changed, 422);
+        changed.then().body("detail", containsString("pcat_"));
+        assertEquals(200, registryLogin(user, TestUsers.PASSWORD), "the old password still works");
     }
 
     @Test
-    void everyCharacterOfALongPasswordCounts() {
-        // bcrypt reads only 72 bytes; a longer password the API accepts must not match a different one.
+    void everyByteOfAPasswordCountsAndBcryptsLimitIsRefused() {
+        // bcrypt reads only 72 bytes: a 72-byte password counts to its last byte, a 73-byte one is refused.
         String user = TestUsers.create("longpw");
-        String common = "correct-horse-battery-staple-".repeat(3);
-        Response changed = patchUser(asUser(user), user, Map.of("password", common + "one"));
-        if (changed.statusCode() != 200) {
-            assertProblem(changed, 422); // refusing passwords bcrypt cannot hold whole is fine too
-            return;
-        }
-        assertEquals(200, registryLogin(user, common + "one"));
-        assertEquals(401, registryLogin(user, common + "two"), "a password that differs after byte 72");
+        String common = "correct-horse-battery-staple-".repeat(3).substring(0, 71);
+        patchUser(asUser(user), user, Map.of("password", common + "1")).then().statusCode(200);
+        assertEquals(200, registryLogin(user, common + "1"));
+        assertEquals(401, registryLogin(user, common + "2"), "a password that differs in byte 72"); // 1 failure
+        assertProblem(patchUser(as(user, common + "1"), user, Map.of("password", common + "12")), 422);
+        assertEquals(200, registryLogin(user, common + "1"), "the refused password changed nothing");
     }
 
     @Test
@@ -422,16 +418,20 @@ class UsersApiTest {
     // ---- delete --------------------------------------------------------------------------------------------
 
     @Test
-    void anAdminDeletesAUserAndTheirPersonalNamespace() {
+    void aDeletedUsersNamespaceStaysWithTheAdminsUntilAnAdminDeletesIt() {
         String user = TestUsers.create("delete");
         asAdmin().get("/api/v1/namespaces/" + user).then().statusCode(200);
 
         asAdmin().delete("/api/v1/users/" + user).then().statusCode(204);
 
         assertProblem(asAdmin().get("/api/v1/users/" + user), 404);
-        assertProblem(asAdmin().get("/api/v1/namespaces/" + user), 404);
         assertProblem(asAdmin().delete("/api/v1/users/" + user), 404);
-        // The name is free again.
+        // The personal namespace stays (it may hold the account's images), owned by nobody: admins only.
+        asAdmin().get("/api/v1/namespaces/" + user).then().statusCode(200).body("visibility", equalTo("private"));
+        assertProblem(asAdmin().body(Map.of("username", user, "password", TestUsers.PASSWORD))
+                .post("/api/v1/users"), 409);
+        // Once an admin deletes the empty namespace, the name is free again.
+        asAdmin().delete("/api/v1/namespaces/" + user).then().statusCode(204);
         asAdmin().body(Map.of("username", user, "password", TestUsers.PASSWORD)).post("/api/v1/users")
                 .then().statusCode(201);
     }

@@ -22,9 +22,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** Known attacks on token servers and sinks, one test each: none gets a right it should not, none gets a 500, no secret is logged. */
+/**
+ * Known attacks on token servers and sinks, one test each: none gets a right it should not, none gets a 500, no
+ * secret is logged.
+ */
 @QuarkusTest
 class AttacksTest {
 
@@ -58,25 +61,26 @@ class AttacksTest {
         return actions;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "repository:%s/app:pull,push,delete",
-        "repository:%s/app:*",
-        "repository:%s/../%s/app:pull",
-        "repository:%S/app:pull",
-        "repository:localhost:5000/%s/app:pull,push",
-        "repository:registry.test/%s/app:pull,push",
-        "repository(plugin):%s/app:pull,push",
-        "repository:%s/app:pull repository:%s/app:push",
-        "registry:catalog:*"})
-    void noScopeEscalatesIntoAnotherNamespace(String template) throws Exception {
+    /** Each scope is answered as the grammar says: a malformed one is a 400, any other grants mallory nothing. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "repository:%s/app:pull,push,delete | nothing",
+        "repository:%s/app:*                | nothing",
+        "repository:%s/../%s/app:pull       | 400",
+        "repository:%S/app:pull             | 400",
+        "repository:localhost:5000/%s/app:pull,push | nothing",
+        "repository:registry.test/%s/app:pull,push  | nothing",
+        "repository(plugin):%s/app:pull,push         | nothing",
+        "repository:%s/app:pull repository:%s/app:push | nothing",
+        "registry:catalog:*                 | nothing"})
+    void noScopeEscalatesIntoAnotherNamespace(String template, String expected) throws Exception {
         String scope = template.replace("%s", victim).replace("%S", victim.toUpperCase());
         Response response = token(mallory, scope.split(" "));
-        if (response.statusCode() == 400) {
-            response.then().body("errors[0].code", equalTo("UNSUPPORTED"));
-            return;
+        if (expected.equals("400")) {
+            response.then().statusCode(400).body("errors[0].code", equalTo("UNSUPPORTED"));
+        } else {
+            assertEquals(List.of(), granted(response), scope);
         }
-        assertEquals(List.of(), granted(response), scope);
     }
 
     @Test

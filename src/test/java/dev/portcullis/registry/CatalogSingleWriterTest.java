@@ -22,8 +22,8 @@ class CatalogSingleWriterTest {
 
     static final Path SOURCES = Path.of("src/main/java");
     static final Pattern WRITE = Pattern.compile(
-            "(?i)\\b(?:INSERT\\s+(?:IGNORE\\s+)?INTO|REPLACE\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(repositories|tags|manifests)\\b");
-    static final Pattern ENTITY = Pattern.compile("@Table\\s*\\(\\s*name\\s*=\\s*\"(repositories|tags|manifests)\"");
+            "(?i)\\b(?:INSERT\\s+(?:IGNORE\\s+)?INTO|REPLACE\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(repositories|tags|manifests|tombstones)\\b");
+    static final Pattern ENTITY = Pattern.compile("@Table\\s*\\(\\s*name\\s*=\\s*\"(repositories|tags|manifests|tombstones)\"");
 
     @Test
     void onlyCatalogWritesRepositoriesTagsAndManifests() throws IOException {
@@ -40,7 +40,8 @@ class CatalogSingleWriterTest {
         }
         assertEquals(List.of("dev/portcullis/registry/Catalog.java writes manifests",
                 "dev/portcullis/registry/Catalog.java writes repositories",
-                "dev/portcullis/registry/Catalog.java writes tags"), List.copyOf(writers));
+                "dev/portcullis/registry/Catalog.java writes tags",
+                "dev/portcullis/registry/Catalog.java writes tombstones"), List.copyOf(writers));
     }
 
     @Test

@@ -166,7 +166,6 @@ class DatabaseOutageEndToEndTest {
 
         assertEquals(503, sink.statusCode(), sink::asString);
         assertEquals("1", sink.header("Retry-After"));
-        assertTrue(sinkMillis < 3000, "503 after " + sinkMillis + " ms");
         assertTrue(registryRetries > 0, "the registry had to retry deliveries during the outage:\n" + log);
         assertEquals(pushed, stored, "every manifest push is stored");
         // Exactly once: one row per manifest push the registry accepted, and one per blob it accepted.

@@ -12,6 +12,7 @@ import dev.portcullis.testsupport.TestUsers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.Cookie;
 import io.restassured.response.Response;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -128,6 +129,64 @@ class WebSecurityTest {
         // With the token the same form works, and sign-out ends the session in this browser.
         session.post("/teams", "/logout").then().statusCode(303).header("Location", containsString("/login"));
         session.get("/teams").then().statusCode(303);
+    }
+
+    @Test
+    void aPagePostThatIsNoFormNeedsItsCsrfTokenToo() {
+        String user = TestUsers.create("web");
+        WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
+        // Another site's page can send text/plain or an empty body without a preflight: neither may pass unchecked.
+        session.request().contentType("text/plain").body("bye").post("/logout").then().statusCode(400);
+        session.request().post("/logout").then().statusCode(400);
+        session.get("/profile").then().statusCode(200);
+        // The token in its header works whatever the body, as htmx sends it.
+        String token = session.csrfToken("/profile");
+        session.request().header("X-CSRF-TOKEN", token).contentType("text/plain").body("").post("/logout")
+                .then().statusCode(303).header("Location", containsString("signedOut"));
+        session.get("/profile").then().statusCode(303);
+    }
+
+    @Test
+    void theSessionCookieOpensPagesButNotTheApi() {
+        String user = TestUsers.create("web");
+        WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
+        session.get("/profile").then().statusCode(200);
+        session.request().get("/api/v1/users/{u}", user).then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Basic"));
+        session.request().contentType("application/merge-patch+json").body("{\"password\":\"taken-over-1\"}")
+                .patch("/api/v1/users/{u}", user).then().statusCode(401);
+        session.request().contentType("application/json").body("{\"name\":\"stolen\"}")
+                .post("/api/v1/users/{u}/application-tokens", user).then().statusCode(401);
+        // The password did not change, no token was made; with Basic the API answers as ever, cookie or not.
+        List<Object> tokens = session.request().auth().preemptive().basic(user, TestUsers.PASSWORD)
+                .get("/api/v1/users/{u}/application-tokens", user).then().statusCode(200).extract().jsonPath()
+                .getList("items");
+        assertTrue(tokens.isEmpty(), tokens::toString);
+    }
+
+    @Test
+    void aNewPasswordEndsTheWebSessionsAndTheDockerLoginsButNotTheTokens() {
+        String user = TestUsers.create("web");
+        WebSession session = WebSession.signIn(user, TestUsers.PASSWORD);
+        WebSession otherBrowser = WebSession.signIn(user, TestUsers.PASSWORD);
+        String identityToken = given().formParam("grant_type", "password").formParam("username", user)
+                .formParam("password", TestUsers.PASSWORD).formParam("service", "registry.test")
+                .formParam("client_id", "docker").formParam("access_type", "offline").post("/v2/token")
+                .then().statusCode(200).extract().path("refresh_token");
+        String appToken = given().auth().preemptive().basic(user, TestUsers.PASSWORD).contentType("application/json")
+                .body("{\"name\":\"ci\"}").post("/api/v1/users/{u}/application-tokens", user).then().statusCode(201)
+                .extract().path("token");
+
+        String newPassword = "a-new-password-" + System.nanoTime();
+        session.post("/profile", "/profile/password", "current", TestUsers.PASSWORD, "password", newPassword,
+                "repeat", newPassword).then().statusCode(303).header("Location", containsString("passwordChanged"));
+        otherBrowser.get("/profile").then().statusCode(303).header("Location", containsString("/login"));
+        given().formParam("grant_type", "refresh_token").formParam("refresh_token", identityToken)
+                .formParam("service", "registry.test").formParam("client_id", "docker").post("/v2/token")
+                .then().statusCode(401);
+        given().auth().preemptive().basic(user, appToken).get("/api/v1/users/{u}", user).then().statusCode(200);
+        WebSession.signIn(user, newPassword).get("/profile").then().statusCode(200);
+        given().get("/login?passwordChanged=true").then().statusCode(200).body(containsString("docker login"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.portcullis.access.auth;
 
+import dev.portcullis.access.policy.ManagementPolicy;
 import dev.portcullis.access.policy.Subject;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -86,7 +87,8 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
                             principal == null ? subject.name() : principal))
                     .addRole("user")
                     .addAttribute(CurrentCaller.SUBJECT, subject);
-            if (subject.admin()) {
+            // The role the API's admin endpoints ask for; an admin's token limited to namespaces does not have it.
+            if (ManagementPolicy.actsAsAdmin(subject)) {
                 identity.addRole("admin");
             }
             return identity.build();

@@ -73,6 +73,12 @@ public final class AccessPolicy {
         return new Decision(requested.withActions(granted), reasons);
     }
 
+    /** Whether the subject may pull from the namespace, its token's limits applied: what every list shows. */
+    public static boolean mayPull(Subject subject, NamespaceFacts ns, PolicySettings settings) {
+        Verdict verdict = pull(subject, ns, settings);
+        return verdict.allowed() && restrict(subject, ns, PULL, verdict).allowed();
+    }
+
     static Verdict catalog(Subject subject) {
         if (!subject.enabled()) {
             return Verdict.deny(subject.name() + " is disabled");
