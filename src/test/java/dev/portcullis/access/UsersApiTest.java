@@ -117,6 +117,68 @@ class UsersApiTest {
                 .body(not(containsString("Exception")));
     }
 
+    // ---- create --------------------------------------------------------------------------------------------
+
+    @Test
+    void anAdminCreatesAUserWhoPushesToTheirPersonalNamespace() {
+        String name = uniqueName("dora");
+        asAdmin().body(Map.of("username", name, "password", "long-enough-pw", "email", name + "@example.com"))
+                .post("/api/v1/users")
+                .then().statusCode(201)
+                .header("Location", containsString("/api/v1/users/" + name))
+                .body("username", equalTo(name))
+                .body("admin", equalTo(false))
+                .body(not(containsString("password")));
+        asAdmin().get("/api/v1/namespaces/" + name).then().statusCode(200).body("kind", equalTo("personal"));
+        String jwt = given().queryParam("service", SERVICE).queryParam("scope", "repository:" + name + "/x:push")
+                .auth().preemptive().basic(name, "long-enough-pw").get("/v2/token").then().statusCode(200)
+                .extract().path("token");
+        assertEquals("[\"push\"]", AccessApi.claims(jwt).get("access").get(0).get("actions").toString(),
+                "the new account may push to its own namespace");
+    }
+
+    @Test
+    void aTakenNameIsAConflict() {
+        String name = TestUsers.create("erin");
+        Response taken = asAdmin().body(Map.of("username", name, "password", "long-enough-pw")).post("/api/v1/users");
+        assertProblem(taken, 409);
+        taken.then().body("detail", containsString("taken"));
+    }
+
+    @Test
+    void namesMustFollowTheRegistryGrammar() {
+        for (String bad : new String[] {"Frank", "frank/x", "-frank", "fr..ank", "", "a".repeat(65), "frank:5000"}) {
+            assertProblem(asAdmin().body(Map.of("username", bad, "password", "long-enough-pw"))
+                    .post("/api/v1/users"), 422);
+        }
+    }
+
+    @Test
+    void missingFieldsAndBrokenJsonAreClearErrors() {
+        String name = uniqueName("gina");
+        Response noPassword = asAdmin().body(Map.of("username", name)).post("/api/v1/users");
+        assertProblem(noPassword, 422);
+        noPassword.then().body("detail", containsString("password"));
+        assertProblem(asAdmin().body(Map.of("username", name, "password", "short")).post("/api/v1/users"), 422);
+        assertProblem(asAdmin().body("{not json").post("/api/v1/users"), 400);
+        assertProblem(asAdmin().get("/api/v1/users/" + name), 404);
+    }
+
+    @Test
+    void onlyAdminsCreateUsers() {
+        String user = TestUsers.create("hank");
+        String name = uniqueName("ivan");
+        assertProblem(asUser(user).body(Map.of("username", name, "password", "long-enough-pw"))
+                .post("/api/v1/users"), 403);
+        Response anonymous = given().contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", "long-enough-pw")).post("/api/v1/users");
+        assertProblem(anonymous, 401);
+        anonymous.then().header("WWW-Authenticate", containsString("Basic"));
+        assertProblem(as(TestUsers.ADMIN, "wrong-password").body(Map.of("username", name, "password",
+                "long-enough-pw")).post("/api/v1/users"), 401);
+        assertProblem(asAdmin().get("/api/v1/users/" + name), 404);
+    }
+
     // ---- list ----------------------------------------------------------------------------------------------
 
     @Test

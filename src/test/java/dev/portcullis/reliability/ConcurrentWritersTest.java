@@ -79,20 +79,7 @@ class ConcurrentWritersTest {
             events.add(SampleEvents.manifestPull(run + "-pull" + i, repository(run, tag), "t" + tag, digest(run, tag),
                     base.plusSeconds(3600).plusMillis(i)));
         }
-        Random random = new Random(round);
-        List<Integer> copies = new ArrayList<>();
-        for (int c = 0; c < COPIES; c++) {
-            for (int i = 0; i < events.size(); i++) {
-                copies.add(i);
-            }
-        }
-        Collections.shuffle(copies, random);
-        List<String> envelopes = new ArrayList<>();
-        for (int from = 0; from < copies.size(); ) {
-            int size = Math.min(1 + random.nextInt(MAX_ENVELOPE), copies.size() - from);
-            envelopes.add(SampleEvents.envelope(copies.subList(from, from + size).stream().map(events::get).toList()));
-            from += size;
-        }
+        List<String> envelopes = SampleEvents.shuffledEnvelopes(events, COPIES, MAX_ENVELOPE, new Random(round));
 
         double deadlocksBefore = meters.counter("portcullis.database.deadlocks").count();
         long innodbBefore = innodbDeadlocks();

@@ -50,20 +50,7 @@ class DuplicateDeliveriesTest {
             events.add(SampleEvents.manifestPush(run + "-" + i, run + "/r" + i % 100, "t" + i, digest,
                     base.plusMillis(i)));
         }
-        Random random = new Random(42);
-        List<Integer> copies = new ArrayList<>(EVENTS * COPIES);
-        for (int c = 0; c < COPIES; c++) {
-            for (int i = 0; i < EVENTS; i++) {
-                copies.add(i);
-            }
-        }
-        Collections.shuffle(copies, random);
-        List<String> envelopes = new ArrayList<>();
-        for (int from = 0; from < copies.size(); ) {
-            int size = Math.min(1 + random.nextInt(MAX_ENVELOPE), copies.size() - from);
-            envelopes.add(SampleEvents.envelope(copies.subList(from, from + size).stream().map(events::get).toList()));
-            from += size;
-        }
+        List<String> envelopes = SampleEvents.shuffledEnvelopes(events, COPIES, MAX_ENVELOPE, new Random(42));
 
         RegistryLikeSender sender = new RegistryLikeSender(
                 "http://127.0.0.1:" + RestAssured.port + "/v2/webhooks/events", "test-events-secret",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.registry.CatalogWriter;
+import dev.portcullis.testsupport.HeldWriter;
 import dev.portcullis.testsupport.Rows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -70,18 +71,7 @@ class OverloadTest {
         RegistryLikeSender sender = new RegistryLikeSender(
                 "http://127.0.0.1:" + RestAssured.port + "/v2/webhooks/events", "test-events-secret", TIMEOUT);
 
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Object> held = writer.submit(catalog -> {
-            holding.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }, 0);
-        assertTrue(holding.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the writer took the holding write");
+        HeldWriter held = HeldWriter.hold(writer);
 
         AtomicBoolean released = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
@@ -121,15 +111,14 @@ class OverloadTest {
                 Thread.sleep(20);
             }
             released.set(true);
-            release.countDown();
-            held.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            held.release();
             // The writer moves on: the senders go on until every envelope was accepted.
             for (Future<?> f : senders) {
                 f.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             }
         } finally {
             stop.set(true);
-            release.countDown();
+            held.close();
             pool.shutdownNow();
         }
         List<RegistryLikeSender.Attempt> refused = sender.refusals();

@@ -12,6 +12,7 @@ import dev.portcullis.events.RegistryEvent;
 import dev.portcullis.events.StoreResult;
 import dev.portcullis.registry.CatalogWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testsupport.HeldWriter;
 import dev.portcullis.testsupport.Rows;
 import dev.portcullis.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
@@ -133,18 +134,7 @@ class PoisonDeliveriesTest {
                 late.sourceInstance())), List.of());
         Envelope other = envelope(push(run, "c", at));
 
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Object> held = writer.submit(catalog -> {
-            holding.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }, 0);
-        assertTrue(holding.await(60, TimeUnit.SECONDS));
+        HeldWriter held = HeldWriter.hold(writer);
         ExecutorService senders = Executors.newFixedThreadPool(3);
         List<Future<StoreResult>> answers = new ArrayList<>();
         try {
@@ -157,13 +147,12 @@ class PoisonDeliveriesTest {
                 Thread.sleep(20);
             }
             assertTrue(meters.get("portcullis.catalog.writer.queued").gauge().value() >= 3, "three deliveries queued");
-            release.countDown();
-            held.get(60, TimeUnit.SECONDS);
+            held.release();
             assertEquals(new StoreResult(1, 0, 0), answers.get(0).get(60, TimeUnit.SECONDS));
             assertEquals(new StoreResult(1, 0, 1), answers.get(1).get(60, TimeUnit.SECONDS));
             assertEquals(new StoreResult(1, 0, 0), answers.get(2).get(60, TimeUnit.SECONDS));
         } finally {
-            release.countDown();
+            held.close();
             senders.shutdownNow();
         }
         assertEquals(List.of("a", "b", "c"), tags(run + "/r"));

@@ -1,7 +1,10 @@
 package dev.portcullis.reliability;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 /** Registry notifications as distribution 2.8 writes them (see {@code samples/push-event.json}). */
 final class SampleEvents {
@@ -43,6 +46,27 @@ final class SampleEvents {
                  "request":{"id":"%s","addr":"127.0.0.1:1","host":"r","method":"GET","useragent":"containerd/1.7"},
                  "actor":{"name":"ci"},"source":{"addr":"vm:5000","instanceID":"i1"}}"""
                 .formatted(id, at, digest, repository, repository, digest, id);
+    }
+
+    /**
+     * Each event {@code copies} times, shuffled and cut into envelopes of 1 to {@code maxEnvelope} events: how an
+     * at-least-once sender with retries and batching delivers them, so copies of one event race each other.
+     */
+    static List<String> shuffledEnvelopes(List<String> events, int copies, int maxEnvelope, Random random) {
+        List<Integer> order = new ArrayList<>(events.size() * copies);
+        for (int c = 0; c < copies; c++) {
+            for (int i = 0; i < events.size(); i++) {
+                order.add(i);
+            }
+        }
+        Collections.shuffle(order, random);
+        List<String> envelopes = new ArrayList<>();
+        for (int from = 0; from < order.size(); ) {
+            int size = Math.min(1 + random.nextInt(maxEnvelope), order.size() - from);
+            envelopes.add(envelope(order.subList(from, from + size).stream().map(events::get).toList()));
+            from += size;
+        }
+        return envelopes;
     }
 
     /** {@code {"events":[...]}} around already serialised events. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.access.auth.LoginThrottle.Limits;
 import dev.portcullis.access.auth.LoginThrottle.TooManyAttempts;
+import dev.portcullis.testsupport.MovingClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,7 @@ class LoginThrottleTest {
     private static final String ADDRESS = "198.51.100.7";
     private static final String OTHER_ADDRESS = "203.0.113.9";
 
-    private final TestClock clock = new TestClock();
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final LoginThrottle throttle = new LoginThrottle(clock, Limits.DEFAULTS);
 
     @Test
@@ -224,7 +225,7 @@ class LoginThrottleTest {
 
     /** Nine failures of one name from a fresh throttle, with the wait after each (0 = not blocked). */
     private List<Long> script(String account) {
-        LoginThrottle fresh = new LoginThrottle(new TestClock(), Limits.DEFAULTS);
+        LoginThrottle fresh = new LoginThrottle(new MovingClock(), Limits.DEFAULTS);
         List<Long> waits = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             fresh.failed(account, ADDRESS);
@@ -250,31 +251,6 @@ class LoginThrottleTest {
             return 0;
         } catch (TooManyAttempts refused) {
             return refused.retryAfterSeconds();
-        }
-    }
-
-    /** A clock the test moves by hand; volatile, because the concurrency test reads it from many threads. */
-    private static final class TestClock extends Clock {
-
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }
