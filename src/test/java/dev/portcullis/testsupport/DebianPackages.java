@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Finds the external binaries the end-to-end tests drive (mariadbd, docker-registry, skopeo) and, when the
- * tests run as root on Debian, installs the missing package so a fresh CI box needs no manual setup.
+ * Finds the external binaries the end-to-end tests drive (mariadbd, docker-registry, skopeo, dockerd and docker,
+ * podman, containerd and ctr) and, when the tests run as root on Debian, installs the missing package so a fresh
+ * CI box needs no manual setup.
  */
 public final class DebianPackages {
 
@@ -41,29 +42,60 @@ public final class DebianPackages {
         if (found.isPresent()) {
             return found.get();
         }
+        int rc = install("'" + binary + "' not found on PATH or in " + EXTRA_DIRS, debianPackage);
+        found = find(binary);
+        if (found.isEmpty()) {
+            throw new IllegalStateException("'" + binary + "' still missing after apt-get install " + debianPackage
+                    + " (exit " + rc + "); install it with: sudo apt-get install -y " + debianPackage
+                    + Processes.describeLog(Processes.sharedLogDir().resolve("apt-get.log")));
+        }
+        return found.get();
+    }
+
+    /**
+     * Returns {@code binary}, an absolute path the Debian package installs, installing {@code debianPackage}
+     * first if needed and possible (root only). For binaries that must not be looked up on PATH: this machine's
+     * {@code /usr/local/bin/docker} is another Docker client than Debian's {@code /usr/bin/docker}.
+     *
+     * @throws IllegalStateException naming the command to run when the binary cannot be provided
+     */
+    public static synchronized Path requireExactly(Path binary, String debianPackage) {
+        if (!binary.isAbsolute()) {
+            throw new IllegalArgumentException("not an absolute path: " + binary);
+        }
+        if (!Files.isExecutable(binary)) {
+            // require() installs the package when its binary's name is found nowhere; here the name may be found
+            // elsewhere (another docker), so install by the package whatever PATH holds.
+            install(binary + " is missing", debianPackage);
+        }
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException(binary + " still missing after apt-get install " + debianPackage
+                    + "; install it with: sudo apt-get install -y " + debianPackage);
+        }
+        return binary;
+    }
+
+    /**
+     * apt-get install {@code debianPackage} (apt-get update once per JVM); returns apt-get's exit code.
+     * {@code missing} says what is missing, for the message when this cannot install (not root).
+     */
+    private static int install(String missing, String debianPackage) {
         String manual = "sudo apt-get install -y " + debianPackage;
         if (!isRoot()) {
-            throw new IllegalStateException("'" + binary + "' not found on PATH or in " + EXTRA_DIRS
-                    + "; install it with: " + manual);
+            throw new IllegalStateException(missing + "; install it with: " + manual);
         }
         Path log = Processes.sharedLogDir().resolve("apt-get.log");
         if (!aptUpdated) {
             int rc = Processes.run(List.of("apt-get", "-o", LOCK_WAIT, "update", "-qq"), APT_ENV, null, log,
                     APT_TIMEOUT);
             if (rc != 0) {
-                throw new IllegalStateException("apt-get update failed (exit " + rc + ") while looking for '"
-                        + binary + "'; install it with: " + manual + Processes.describeLog(log));
+                throw new IllegalStateException("apt-get update failed (exit " + rc + ") while installing "
+                        + debianPackage + "; install it with: " + manual + Processes.describeLog(log));
             }
             aptUpdated = true;
         }
-        int rc = Processes.run(List.of("apt-get", "-o", LOCK_WAIT, "install", "-y", "-qq", debianPackage), APT_ENV,
+        return Processes.run(List.of("apt-get", "-o", LOCK_WAIT, "install", "-y", "-qq", debianPackage), APT_ENV,
                 null, log, APT_TIMEOUT);
-        found = find(binary);
-        if (found.isEmpty()) {
-            throw new IllegalStateException("'" + binary + "' still missing after apt-get install " + debianPackage
-                    + " (exit " + rc + "); install it with: " + manual + Processes.describeLog(log));
-        }
-        return found.get();
     }
 
     /** Looks for an executable {@code binary} on PATH, then in the usual system dirs. */

@@ -31,6 +31,18 @@ public final class GuardedRegistry {
      * @param port the registry's port; {@link RegistryPortResource#port()} when Portcullis itself must reach it
      */
     public static RegistryProcess start(Path work, boolean notifications, boolean deletes, int port) {
+        return start(work, null, notifications, deletes, port);
+    }
+
+    /**
+     * As {@link #start(Path)} on a free port, but clients are sent for their tokens to {@code realm}, something in
+     * front of Portcullis's token endpoint (e.g. {@link GetOnlyRealm}); no notifications.
+     */
+    public static RegistryProcess startWithRealm(Path work, String realm) {
+        return start(work, realm, false, true, FreePort.next());
+    }
+
+    private static RegistryProcess start(Path work, String realm, boolean notifications, boolean deletes, int port) {
         String portcullis = "http://127.0.0.1:" + RestAssured.port;
         Path bundle = work.resolve("token.pem");
         try {
@@ -40,7 +52,7 @@ public final class GuardedRegistry {
             throw new UncheckedIOException(e);
         }
         RegistryProcess.Config.Builder config = RegistryProcess.Config.builder()
-                .tokenAuth(portcullis + "/v2/token", SERVICE, ISSUER, bundle)
+                .tokenAuth(realm == null ? portcullis + "/v2/token" : realm, SERVICE, ISSUER, bundle)
                 .deleteEnabled(deletes);
         if (notifications) {
             config.notifications(portcullis + "/v2/webhooks/events", EVENTS_SECRET);

@@ -25,7 +25,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes tiny OCI image layouts (https://github.com/opencontainers/image-spec/blob/main/image-layout.md) so
- * tests can push real images with skopeo without Docker. Several tags may share one layout dir.
+ * tests can push real images with skopeo (or import them into containerd) without pulling anything, and root
+ * filesystem tarballs for {@code docker import}. Several tags may share one layout dir.
  */
 public final class OciImage {
 
@@ -106,6 +107,45 @@ public final class OciImage {
         index.put("manifests", manifests);
         tag(dir, writeJsonBlob(dir, INDEX_TYPE, index), tag);
         return dir;
+    }
+
+    /**
+     * A root filesystem tarball holding {@code files} (path → content, regular files, mode 0644), for
+     * {@code docker import} and {@code podman import}: an image without pulling a base from anywhere.
+     */
+    public static Path writeRootfsTar(Path tarFile, Map<String, byte[]> files) {
+        try {
+            Files.createDirectories(tarFile.toAbsolutePath().getParent());
+            Files.write(tarFile, tar(files));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + tarFile, e);
+        }
+        return tarFile;
+    }
+
+    /** The layout at {@code dir} as one tar file (an OCI archive), e.g. for {@code ctr images import}. */
+    public static Path archive(Path dir, Path tarFile) {
+        try (var walk = Files.walk(dir); TarArchiveOutputStream tar = new TarArchiveOutputStream(
+                Files.newOutputStream(tarFile))) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Path path : walk.sorted().toList()) {
+                if (path.equals(dir)) {
+                    continue;
+                }
+                String name = dir.relativize(path).toString().replace('\\', '/');
+                TarArchiveEntry entry = new TarArchiveEntry(path.toFile(), Files.isDirectory(path) ? name + "/" : name);
+                entry.setModTime(LAYER_MTIME);
+                tar.putArchiveEntry(entry);
+                if (Files.isRegularFile(path)) {
+                    Files.copy(path, tar);
+                }
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot archive " + dir + " to " + tarFile, e);
+        }
+        return tarFile;
     }
 
     /** The digest ({@code sha256:...}) that {@code tag} points at in the layout's index.json. */
@@ -234,17 +274,24 @@ public final class OciImage {
 
     /** An uncompressed tar holding one regular file; its sha256 is the layer's diff_id. */
     private static byte[] tar(String fileName, byte[] content) {
-        String name = fileName.startsWith("/") ? fileName.substring(1) : fileName;
+        return tar(Map.of(fileName, content));
+    }
+
+    /** An uncompressed tar of regular files, in name order (the same files always give the same bytes). */
+    private static byte[] tar(Map<String, byte[]> files) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            TarArchiveEntry entry = new TarArchiveEntry(name);
-            entry.setSize(content.length);
-            entry.setMode(0100644);
-            entry.setModTime(LAYER_MTIME);
-            tar.putArchiveEntry(entry);
-            tar.write(content);
-            tar.closeArchiveEntry();
+            for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
+                String name = file.getKey().startsWith("/") ? file.getKey().substring(1) : file.getKey();
+                TarArchiveEntry entry = new TarArchiveEntry(name);
+                entry.setSize(file.getValue().length);
+                entry.setMode(0100644);
+                entry.setModTime(LAYER_MTIME);
+                tar.putArchiveEntry(entry);
+                tar.write(file.getValue());
+                tar.closeArchiveEntry();
+            }
             tar.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot build layer tar", e);

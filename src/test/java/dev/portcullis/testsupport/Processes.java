@@ -23,8 +23,11 @@ import java.util.stream.Stream;
 final class Processes {
 
     static final int TAIL_LINES = 40;
-    /** Options whose next argument is a secret: skopeo's --creds, --src-creds, --dest-password, ... */
-    private static final Pattern SECRET_OPTION = Pattern.compile("--(src-|dest-)?(creds|password|registry-token)");
+    /**
+     * Options whose next argument is a secret: skopeo's --creds, --src-creds, --dest-password, ..., ctr's
+     * {@code --user user:password}, docker's and podman's {@code -p}.
+     */
+    private static final Pattern SECRET_OPTION = Pattern.compile("--(src-|dest-)?(creds|password|registry-token)|--user|-p");
 
     private Processes() {
     }
@@ -39,12 +42,18 @@ final class Processes {
      * after a header line with the command (credentials masked).
      */
     static Process start(List<String> command, Map<String, String> extraEnv, Path workDir, Path log, Path stdout) {
+        return start(command, extraEnv, workDir, log, stdout, null);
+    }
+
+    /** As above, with stdin read from {@code stdin} (e.g. a password for {@code --password-stdin}) unless null. */
+    static Process start(List<String> command, Map<String, String> extraEnv, Path workDir, Path log, Path stdout,
+            Path stdin) {
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             Files.writeString(log, "$ " + String.join(" ", redact(command)) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(stdin == null ? new File("/dev/null") : stdin.toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo((stdout == null ? log : stdout).toFile()));
             if (workDir != null) {
@@ -86,7 +95,13 @@ final class Processes {
     /** As above, with stdout in its own file when {@code stdout} is not null (for parseable output). */
     static int run(List<String> command, Map<String, String> extraEnv, Path workDir, Path log, Path stdout,
             Duration timeout) {
-        Process p = start(command, extraEnv, workDir, log, stdout);
+        return run(command, extraEnv, workDir, log, stdout, null, timeout);
+    }
+
+    /** As above, with stdin read from {@code stdin} unless null. */
+    static int run(List<String> command, Map<String, String> extraEnv, Path workDir, Path log, Path stdout,
+            Path stdin, Duration timeout) {
+        Process p = start(command, extraEnv, workDir, log, stdout, stdin);
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -165,6 +180,40 @@ final class Processes {
             });
         } catch (IOException | UncheckedIOException e) {
             System.err.println("testsupport: cannot delete " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Processes whose command line names {@code dir}: what a daemon started with its private dir in its arguments
+     * left running (containerd after a dockerd killed hard, shims). Only our own throwaway dirs are passed here.
+     */
+    static List<ProcessHandle> naming(Path dir) {
+        String needle = dir.toAbsolutePath().toString();
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != self)
+                .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(needle)).orElse(false)
+                        || p.info().command().map(c -> c.contains(needle)).orElse(false))
+                .toList();
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}, to every process {@link #naming(Path)} finds. */
+    static void terminateNaming(Path dir, Duration grace) {
+        List<ProcessHandle> left = naming(dir);
+        left.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle p : left) {
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
         }
     }
 

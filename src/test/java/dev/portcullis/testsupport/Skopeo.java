@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Drives skopeo as a real registry client (token dance, blob upload, manifest push) without a Docker daemon.
+ * Drives skopeo as a real registry client (token dance, blob upload, manifest push): no daemon and no image store,
+ * an OCI layout dir on either side. The other real clients run through {@link DockerDaemon} (Debian's docker CLI
+ * on a dockerd of its own), {@link Podman} and {@link Containerd} ({@code ctr}).
  * Each call is bounded to 120 s and logs to its own files (.log: command and stderr, .out: stdout) under
  * {@code target/testsupport-logs/}.
  */
