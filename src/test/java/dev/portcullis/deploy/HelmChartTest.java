@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -71,6 +72,21 @@ class HelmChartTest {
         assertFalse(lint.isFailed(), String.join("\n", lint.getMessages()));
         assertTrue(lint.getMessages().stream().noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]")),
                 String.join("\n", lint.getMessages()));
+    }
+
+    /** Behind its ingress Portcullis believes forwarded headers from the ingress's addresses only; without, none. */
+    @Test
+    void forwardedHeadersAreBelievedFromTheIngressOnly() {
+        Map<String, String> config = defaults.get(ConfigMap.class, "portcullis-config").getData();
+        assertEquals("true", config.get("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING"));
+        assertEquals("true", config.get("QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED"));
+        assertEquals("10.0.0.0/8,172.16.0.0/12,192.168.0.0/16", config.get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES"));
+        Map<String, String> narrowed = Chart.render(List.of(), Map.of("ingress.trustedProxies[0]", "10.244.0.0/16"))
+                .get(ConfigMap.class, "portcullis-config").getData();
+        assertEquals("10.244.0.0/16", narrowed.get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES"));
+        Map<String, String> noIngress = Chart.render(List.of(), Map.of("ingress.enabled", "false"))
+                .get(ConfigMap.class, "portcullis-config").getData();
+        assertFalse(noIngress.containsKey("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING"), noIngress.toString());
     }
 
     @Test
