@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLNonTransientException;
 import java.sql.SQLTransactionRollbackException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,8 @@ public class CatalogWriter {
     static final int BATCH = 128;
     static final int ATTEMPTS = 10;
     static final long WAIT_SECONDS = 10;
+    /** How long a shutdown waits for the writes already queued. */
+    static final Duration DRAIN = Duration.ofSeconds(10);
 
     /**
      * What the writer runs inside its transaction. It may run more than once (a rolled back batch runs again), so
@@ -67,6 +70,7 @@ public class CatalogWriter {
     /** When the batch being written began ({@link System#nanoTime()}), or 0 while the writer waits for work. */
     private volatile long batchStarted;
     private Thread thread;
+    private volatile boolean stopping;
     private DistributionSummary batches;
     private Timer commits;
     private Counter deadlocks;
@@ -93,8 +97,15 @@ public class CatalogWriter {
     }
 
     @PreDestroy
-    void stop() {
+    /**
+     * At shutdown, after the HTTP server has let its requests finish: what is queued still commits (the deliveries
+     * waiting on it are answered 2xx), for at most {@link #DRAIN}; anything submitted from now on is refused.
+     */
+    void stop() throws InterruptedException {
+        stopping = true;
+        thread.join(DRAIN.toMillis());
         thread.interrupt();
+        thread.join(DRAIN.toMillis());
     }
 
     /**
@@ -103,6 +114,10 @@ public class CatalogWriter {
      */
     public <R> CompletableFuture<R> submit(Write<R> write, int weight) {
         CompletableFuture<R> result = new CompletableFuture<>();
+        if (stopping) {
+            result.completeExceptionally(new SQLException("shutting down", "08000"));
+            return result;
+        }
         queue.add(new Queued<>(write, weight, result));
         return result;
     }
@@ -145,9 +160,13 @@ public class CatalogWriter {
 
     private void run() {
         List<Queued<?>> batch = new ArrayList<>(BATCH);
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!Thread.currentThread().isInterrupted() && !(stopping && queue.isEmpty())) {
             try {
-                batch.add(queue.take());
+                Queued<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 batchStarted = System.nanoTime();
                 commit(batch);
