@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -182,23 +181,13 @@ class ContainerImageEndToEndTest {
         return Rows.count(dataSource, sql, args);
     }
 
-    /** Notifications arrive asynchronously: wait, bounded, for the expected rows. */
+    /** The registry notifies on its own schedule: wait, bounded, for the expected rows. */
     void awaitCount(long expected, String sql, Object... args) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        long actual;
-        while ((actual = count(sql, args)) != expected && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
-        assertEquals(expected, actual, () -> sql + "\nregistry log:\n" + registry.log());
+        Rows.awaitExactly(dataSource, expected, () -> "registry log:\n" + registry.log(), sql, args);
     }
 
     void awaitAtLeast(long minimum, String sql, Object... args) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        long actual;
-        while ((actual = count(sql, args)) < minimum && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
-        long found = actual;
-        assertTrue(found >= minimum, () -> sql + ": " + found + "\nregistry log:\n" + registry.log());
+        long actual = Rows.await(dataSource, n -> n >= minimum, sql, args);
+        assertTrue(actual >= minimum, () -> sql + ": " + actual + "\nregistry log:\n" + registry.log());
     }
 }

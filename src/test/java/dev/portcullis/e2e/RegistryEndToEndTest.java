@@ -18,8 +18,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,13 +110,8 @@ class RegistryEndToEndTest {
         return Rows.count(dataSource, sql, args);
     }
 
-    /** The registry delivers notifications asynchronously: wait, bounded, for the expected rows. */
+    /** The registry notifies on its own schedule: wait, bounded, for the expected rows. */
     void awaitCount(long expected, String sql, Object... args) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        long actual;
-        while ((actual = count(sql, args)) != expected && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
-        assertEquals(expected, actual, () -> sql + "\nregistry log:\n" + registry.log());
+        Rows.awaitExactly(dataSource, expected, () -> "registry log:\n" + registry.log(), sql, args);
     }
 }
