@@ -1,6 +1,7 @@
 package dev.portcullis.testsupport;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -495,7 +496,7 @@ public final class S3Server implements AutoCloseable {
                 return null;
             }
             String classpath = Processes.read(file).strip();
-            boolean all = !classpath.isEmpty() && List.of(classpath.split(":")).stream()
+            boolean all = !classpath.isEmpty() && List.of(classpath.split(File.pathSeparator)).stream()
                     .allMatch(jar -> Files.isRegularFile(Path.of(jar)));
             return all ? classpath : null;
         }
