@@ -80,9 +80,32 @@ public final class OciImage {
 
     /** As {@link #write(Path, String, String, byte[])} with the given {@code config.Labels}. */
     public static Path write(Path dir, String tag, String fileName, byte[] content, Map<String, String> labels) {
-        Map<String, Object> manifest = writeImage(dir, DEFAULT_PLATFORM, fileName, content, labels);
+        Map<String, Object> manifest = writeImage(dir, DEFAULT_PLATFORM, Map.of(fileName, content), labels);
         tag(dir, manifest, tag);
         return dir;
+    }
+
+    /**
+     * A linux/amd64 image with one layer per entry of {@code files} (file name to content, in the map's order),
+     * tagged {@code tag}; e.g. large random files for an image of several big, incompressible layers.
+     */
+    public static Path writeLayers(Path dir, String tag, Map<String, byte[]> files) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("an image needs at least one layer");
+        }
+        tag(dir, writeImage(dir, DEFAULT_PLATFORM, files, Map.of()), tag);
+        return dir;
+    }
+
+    /** The layer descriptors ({@code digest}, {@code size}, ...) of the manifest {@code tag} points at, in order. */
+    public static List<JsonNode> layers(Path dir, String tag) {
+        try {
+            List<JsonNode> layers = new ArrayList<>();
+            JSON.readTree(readBlob(dir, manifestDigest(dir, tag))).path("layers").forEach(layers::add);
+            return layers;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot parse the manifest of " + tag + " in " + dir, e);
+        }
     }
 
     /**
@@ -95,8 +118,8 @@ public final class OciImage {
         }
         List<Map<String, Object>> manifests = new ArrayList<>();
         for (Platform platform : platforms) {
-            Map<String, Object> descriptor = writeImage(dir, platform, "platform.txt",
-                    (platform + "\n").getBytes(StandardCharsets.UTF_8),
+            Map<String, Object> descriptor = writeImage(dir, platform,
+                    Map.of("platform.txt", (platform + "\n").getBytes(StandardCharsets.UTF_8)),
                     Map.of("org.opencontainers.image.title", tag + " " + platform));
             descriptor.put("platform", platform.toJson());
             manifests.add(descriptor);
@@ -177,10 +200,15 @@ public final class OciImage {
     }
 
     /** Writes layer, config and manifest blobs; returns the manifest descriptor (mutable, for the index). */
-    private static Map<String, Object> writeImage(Path dir, Platform platform, String fileName, byte[] content,
+    private static Map<String, Object> writeImage(Path dir, Platform platform, Map<String, byte[]> files,
             Map<String, String> labels) {
-        byte[] tar = tar(fileName, content);
-        Map<String, Object> layer = writeBlob(dir, LAYER_TYPE, gzip(tar));
+        List<Object> layers = new ArrayList<>();
+        List<String> diffIds = new ArrayList<>();
+        files.forEach((fileName, content) -> {
+            byte[] tar = tar(fileName, content);
+            diffIds.add(sha256(tar));
+            layers.add(writeBlob(dir, LAYER_TYPE, gzip(tar)));
+        });
 
         String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Map<String, Object> config = new LinkedHashMap<>();
@@ -189,7 +217,7 @@ public final class OciImage {
         config.put("config", Map.of("Labels", new TreeMap<>(labels)));
         Map<String, Object> rootfs = new LinkedHashMap<>();
         rootfs.put("type", "layers");
-        rootfs.put("diff_ids", List.of(sha256(tar)));
+        rootfs.put("diff_ids", diffIds);
         config.put("rootfs", rootfs);
         Map<String, Object> history = new LinkedHashMap<>();
         history.put("created", created);
@@ -200,7 +228,7 @@ public final class OciImage {
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", MANIFEST_TYPE);
         manifest.put("config", writeJsonBlob(dir, CONFIG_TYPE, config));
-        manifest.put("layers", List.of(layer));
+        manifest.put("layers", layers);
         return writeJsonBlob(dir, MANIFEST_TYPE, manifest);
     }
 

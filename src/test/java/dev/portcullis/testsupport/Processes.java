@@ -32,7 +32,10 @@ final class Processes {
     private Processes() {
     }
 
-    /** Starts {@code command} with stdout+stderr appended to {@code log} (so restarts keep history). */
+    /**
+     * Starts {@code command} with stdout+stderr appended to {@code log} (so restarts keep history). Each entry of
+     * {@code extraEnv} is set in the child's environment, or removed from it when its value is null.
+     */
     static Process start(List<String> command, Map<String, String> extraEnv, Path workDir, Path log) {
         return start(command, extraEnv, workDir, log, null);
     }
@@ -59,7 +62,15 @@ final class Processes {
             if (workDir != null) {
                 pb.directory(workDir.toFile());
             }
-            pb.environment().putAll(extraEnv);
+            Map<String, String> environment = pb.environment();
+            // A null value removes the variable from the inherited environment.
+            extraEnv.forEach((name, value) -> {
+                if (value == null) {
+                    environment.remove(name);
+                } else {
+                    environment.put(name, value);
+                }
+            });
             return pb.start();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start " + redact(command) + ": " + e.getMessage()

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * Debian's {@code docker-registry} (CNCF distribution 2.8) on a free loopback port, configured for end-to-end
  * tests: optional token auth against Portcullis, optional notifications to Portcullis, filesystem storage in the
- * work dir, all output in {@code <workDir>/registry.log}.
+ * work dir or S3 storage ({@link S3Storage}), all output in {@code <workDir>/registry.log}.
  */
 public final class RegistryProcess implements AutoCloseable {
 
@@ -28,12 +29,38 @@ public final class RegistryProcess implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     /**
+     * The {@code storage.s3} settings, with the keys the Helm chart writes ({@code bucket}, {@code region},
+     * {@code rootdirectory}, {@code regionendpoint}, {@code encrypt: false}, {@code secure}: true unless the endpoint
+     * is http), and {@code redirect.disable} as the chart sets it. The access and secret keys reach the registry as
+     * the chart passes them, in {@code REGISTRY_STORAGE_S3_ACCESSKEY} and {@code REGISTRY_STORAGE_S3_SECRETKEY}, so
+     * config.yml holds no secret. {@code rootDirectory} may be null (objects at the bucket's root).
+     */
+    public record S3Storage(String regionEndpoint, String region, String bucket, String rootDirectory,
+            String accessKey, String secretKey) {
+
+        public S3Storage {
+            Objects.requireNonNull(regionEndpoint, "regionEndpoint");
+            Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(bucket, "bucket");
+            Objects.requireNonNull(accessKey, "accessKey");
+            Objects.requireNonNull(secretKey, "secretKey");
+        }
+
+        @Override
+        public String toString() {
+            return "S3Storage[" + regionEndpoint + ", region=" + region + ", bucket=" + bucket + ", rootdirectory="
+                    + rootDirectory + "]"; // no keys in messages
+        }
+    }
+
+    /**
      * What the registry should trust and call. Token auth fields are all set or all null; {@code htpasswd} (the
      * registry's built-in Basic auth, bcrypt entries only) excludes token auth; notifications are off when
-     * {@code notificationUrl} is null ({@code notificationSecret} may be null for no Authorization header).
+     * {@code notificationUrl} is null ({@code notificationSecret} may be null for no Authorization header);
+     * storage is the filesystem in the work dir when {@code s3} is null.
      */
     public record Config(String tokenRealm, String tokenService, String tokenIssuer, Path rootCertBundle,
-            String notificationUrl, String notificationSecret, boolean deleteEnabled, Path htpasswd) {
+            String notificationUrl, String notificationSecret, boolean deleteEnabled, Path htpasswd, S3Storage s3) {
 
         public Config {
             long authFields = Stream.of(tokenRealm, tokenService, tokenIssuer, rootCertBundle)
@@ -81,6 +108,7 @@ public final class RegistryProcess implements AutoCloseable {
             private String notificationSecret;
             private boolean deleteEnabled = true;
             private Path htpasswd;
+            private S3Storage s3;
 
             private Builder() {
             }
@@ -107,6 +135,12 @@ public final class RegistryProcess implements AutoCloseable {
                 return this;
             }
 
+            /** Storage on S3 instead of the work dir's filesystem. */
+            public Builder s3(S3Storage storage) {
+                this.s3 = Objects.requireNonNull(storage, "storage");
+                return this;
+            }
+
             public Builder deleteEnabled(boolean enabled) {
                 this.deleteEnabled = enabled;
                 return this;
@@ -114,7 +148,7 @@ public final class RegistryProcess implements AutoCloseable {
 
             public Config build() {
                 return new Config(tokenRealm, tokenService, tokenIssuer, rootCertBundle, notificationUrl,
-                        notificationSecret, deleteEnabled, htpasswd);
+                        notificationSecret, deleteEnabled, htpasswd, s3);
             }
         }
     }
@@ -155,7 +189,7 @@ public final class RegistryProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
         try {
             registry.process = Processes.start(List.of(binary.toString(), "serve", configFile.toString()),
-                    Map.of(), dir, registry.log);
+                    registry.environment(), dir, registry.log);
             registry.awaitReady();
         } catch (RuntimeException e) {
             registry.stop();
@@ -272,6 +306,21 @@ public final class RegistryProcess implements AutoCloseable {
                 + READY_TIMEOUT.toSeconds() + " s; last error: " + last + Processes.describeLog(log));
     }
 
+    /** Added to the registry's environment: the S3 keys, as the chart passes them. */
+    private Map<String, String> environment() {
+        S3Storage s3 = config.s3();
+        if (s3 == null) {
+            return Map.of();
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("REGISTRY_STORAGE_S3_ACCESSKEY", s3.accessKey());
+        env.put("REGISTRY_STORAGE_S3_SECRETKEY", s3.secretKey());
+        // With AWS_CA_BUNDLE set the s3 driver of 2.8 dies at start ("LoadCustomCABundleError: unable to load
+        // custom CA bundle, HTTPClient's transport unsupported type"); the endpoint here is plain http anyway.
+        env.put("AWS_CA_BUNDLE", null);
+        return env;
+    }
+
     /** The distribution 2.8 configuration; strings are YAML double-quoted so any value is safe. */
     String configYaml() {
         byte[] secret = new byte[24];
@@ -284,8 +333,23 @@ public final class RegistryProcess implements AutoCloseable {
         y.append("  fields:\n");
         y.append("    service: registry\n");
         y.append("storage:\n");
-        y.append("  filesystem:\n");
-        y.append("    rootdirectory: ").append(q(storageDir().toString())).append('\n');
+        S3Storage s3 = config.s3();
+        if (s3 == null) {
+            y.append("  filesystem:\n");
+            y.append("    rootdirectory: ").append(q(storageDir().toString())).append('\n');
+        } else {
+            y.append("  s3:\n");
+            y.append("    bucket: ").append(q(s3.bucket())).append('\n');
+            y.append("    region: ").append(q(s3.region())).append('\n');
+            if (s3.rootDirectory() != null) {
+                y.append("    rootdirectory: ").append(q(s3.rootDirectory())).append('\n');
+            }
+            y.append("    regionendpoint: ").append(q(s3.regionEndpoint())).append('\n');
+            y.append("    encrypt: false\n");
+            y.append("    secure: ").append(!s3.regionEndpoint().startsWith("http://")).append('\n');
+            y.append("  redirect:\n"); // as the chart: blobs go through the registry, never presigned URLs
+            y.append("    disable: true\n");
+        }
         y.append("  delete:\n");
         y.append("    enabled: ").append(config.deleteEnabled()).append('\n');
         y.append("  cache:\n");
