@@ -14,11 +14,17 @@ import dev.portcullis.testsupport.RegistryPortResource;
 import dev.portcullis.testsupport.RegistryProcess;
 import dev.portcullis.testsupport.Skopeo;
 import dev.portcullis.testsupport.TestUsers;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +40,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class CatalogEndToEndTest {
+
+    @Inject
+    AgroalDataSource dataSource;
 
     RegistryProcess registry;
     Path work;
@@ -75,6 +84,38 @@ class CatalogEndToEndTest {
         }
         assertTrue(condition.test(last), () -> "gave up waiting on " + name + ": " + repository(user, name).asString());
         return last;
+    }
+
+    /**
+     * A row the details fetcher cannot handle (a name or digest outside the grammar, from before the sink checked
+     * them) waits its backoff like any failure, and the rows behind it are fetched all the same.
+     */
+    @Test
+    void aBadManifestRowNeverBlocksTheDetailsOfOthers() throws Exception {
+        String bob = TestUsers.create("bob");
+        start(true);
+        String bad = "sha256:not/../a-digest-" + System.nanoTime();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO manifests (digest, repository, next_attempt_at) VALUES (?, 'Not A Repository', ?)""")) {
+            s.setString(1, bad);
+            s.setTimestamp(2, Timestamp.from(Instant.parse("2000-01-01T00:00:00Z"))); // first in the queue
+            s.executeUpdate();
+        }
+        Path image = OciImage.write(work.resolve("after-bad"), "1", "a.txt",
+                ("after " + bob).getBytes(StandardCharsets.UTF_8));
+        assertTrue(Skopeo.push(image, "1", registry.host() + "/" + bob + "/app:1", creds(bob)).ok());
+        await(bob, bob + "/app", r -> r.statusCode() == 200 && r.jsonPath().getList("tags").size() == 1
+                && !r.jsonPath().getBoolean("tags[0].detailsPending"));
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT attempts, last_error, fetched_at FROM manifests WHERE digest = ?")) {
+            s.setString(1, bad);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                assertTrue(rs.getInt(1) >= 1, "the bad row was tried and put back with a backoff");
+                assertTrue(rs.getString(2) != null && !rs.getString(2).isEmpty());
+                assertEquals(null, rs.getTimestamp(3));
+            }
+        }
     }
 
     @Test
