@@ -43,6 +43,16 @@ public final class GuardedRegistry {
     }
 
     private static RegistryProcess start(Path work, String realm, boolean notifications, boolean deletes, int port) {
+        return RegistryProcess.start(work.resolve("registry"), config(work, realm, notifications, deletes).build(), port);
+    }
+
+    /**
+     * The configuration {@link #start(Path)} uses, for a caller to add to (e.g. the notification endpoint's ignored
+     * media types) before {@code RegistryProcess.start(work.resolve("registry"), config.build(), port)}; writes the
+     * token certificate to {@code work/token.pem}. {@code realm} null: Portcullis's own token endpoint.
+     */
+    public static RegistryProcess.Config.Builder config(Path work, String realm, boolean notifications,
+            boolean deletes) {
         String portcullis = "http://127.0.0.1:" + RestAssured.port;
         Path bundle = work.resolve("token.pem");
         try {
@@ -57,6 +67,6 @@ public final class GuardedRegistry {
         if (notifications) {
             config.notifications(portcullis + "/v2/webhooks/events", EVENTS_SECRET);
         }
-        return RegistryProcess.start(work.resolve("registry"), config.build(), port);
+        return config;
     }
 }

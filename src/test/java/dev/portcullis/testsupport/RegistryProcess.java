@@ -60,9 +60,11 @@ public final class RegistryProcess implements AutoCloseable {
      * storage is the filesystem in the work dir when {@code s3} is null.
      */
     public record Config(String tokenRealm, String tokenService, String tokenIssuer, Path rootCertBundle,
-            String notificationUrl, String notificationSecret, boolean deleteEnabled, Path htpasswd, S3Storage s3) {
+            String notificationUrl, String notificationSecret, List<String> ignoredMediaTypes, boolean deleteEnabled,
+            Path htpasswd, S3Storage s3) {
 
         public Config {
+            ignoredMediaTypes = List.copyOf(ignoredMediaTypes);
             long authFields = Stream.of(tokenRealm, tokenService, tokenIssuer, rootCertBundle)
                     .filter(Objects::nonNull).count();
             if (authFields != 0 && authFields != 4) {
@@ -106,6 +108,7 @@ public final class RegistryProcess implements AutoCloseable {
             private Path rootCertBundle;
             private String notificationUrl;
             private String notificationSecret;
+            private List<String> ignoredMediaTypes = List.of();
             private boolean deleteEnabled = true;
             private Path htpasswd;
             private S3Storage s3;
@@ -129,6 +132,15 @@ public final class RegistryProcess implements AutoCloseable {
                 return this;
             }
 
+            /**
+             * The endpoint's {@code ignoredmediatypes}: events for targets of these media types are never sent
+             * (blob events carry {@code application/octet-stream}).
+             */
+            public Builder ignoredMediaTypes(String... mediaTypes) {
+                this.ignoredMediaTypes = List.of(mediaTypes);
+                return this;
+            }
+
             /** The registry's own Basic auth against an htpasswd file of bcrypt entries ({@code user:$2y$...}). */
             public Builder htpasswd(Path file) {
                 this.htpasswd = Objects.requireNonNull(file, "file");
@@ -148,7 +160,7 @@ public final class RegistryProcess implements AutoCloseable {
 
             public Config build() {
                 return new Config(tokenRealm, tokenService, tokenIssuer, rootCertBundle, notificationUrl,
-                        notificationSecret, deleteEnabled, htpasswd, s3);
+                        notificationSecret, ignoredMediaTypes, deleteEnabled, htpasswd, s3);
             }
         }
     }
@@ -390,6 +402,10 @@ public final class RegistryProcess implements AutoCloseable {
             y.append("      timeout: 3s\n");
             y.append("      threshold: 5\n");
             y.append("      backoff: 1s\n");
+            if (!config.ignoredMediaTypes().isEmpty()) {
+                y.append("      ignoredmediatypes:\n");
+                config.ignoredMediaTypes().forEach(type -> y.append("        - ").append(q(type)).append('\n'));
+            }
         }
         return y.toString();
     }
