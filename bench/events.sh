@@ -3,5 +3,6 @@
 # commits (innodb_flush_log_at_trx_commit=1) as in production.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q test -Dtest=EventsThroughputBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.durable=true "$@" 2>&1 \
-  | grep -E '^(OpenJDK|Java|events|blob|manifest|goals)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }
+./mvnw -B -q test -Dtest=EventsThroughputBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.durable=true \
+  "-D%test.portcullis.registry.details-every=10s" "$@" 2>&1 \
+  | grep -E '^(OpenJDK|Java|events|blob|manifest|goals|profile)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }

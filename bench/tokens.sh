@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q test -Dtest=TokenThroughputBench -Dsurefire.failIfNoSpecifiedTests=false "$@" 2>&1 \
-  | grep -E '^(OpenJDK|Java|case|\(|ratios)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }
+  | grep -E '^(OpenJDK|Java|case|\(|ratios|profile)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }

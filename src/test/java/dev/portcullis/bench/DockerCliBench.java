@@ -158,6 +158,8 @@ class DockerCliBench {
         dockerd.docker("load", "-i", archive.toString()).orThrow();
         Files.delete(archive);
 
+        // Warm-up rounds are never profiled.
+        Profile profile = round.startsWith("w") ? Profile.none() : Profile.start("docker-" + side + "-" + round);
         Map<String, Double> cpuStart = cpu(registry);
         long pushStart = System.nanoTime();
         for (String ref : refs) {
@@ -183,6 +185,7 @@ class DockerCliBench {
             await(() -> pendingDetails(prefix), n -> n == 0);
         }
         Map<String, Double> cpuEnd = cpu(registry);
+        profile.close();
         rmi(refs);
         Map<String, Double> spent = new LinkedHashMap<>();
         cpuEnd.forEach((group, seconds) -> spent.put(group, seconds - cpuStart.get(group)));

@@ -2,10 +2,13 @@ package dev.portcullis.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.portcullis.testsupport.MariaDbTestResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,29 +20,45 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sink throughput: sustained events/s into MariaDB with 16 concurrent senders, envelopes of 1 and of 10 events, of
- * blob pushes (an event row only) and of manifest pushes by tag into ten repositories (the path users take: an
- * event, an activity, the repository and its tag), the stored count checked against the sent count, and the
- * deadlocks InnoDB counted meanwhile; reference: the same event rows inserted with plain JDBC into the same
- * MariaDB, 16 threads, one transaction per envelope's worth. Run with {@code bench/events.sh}.
+ * Sink throughput: sustained events/s into MariaDB with 16 and with 32 concurrent senders, envelopes of 1 and of 10
+ * events (distribution 3.x sends one event per request), of blob pushes (an event row only) and of manifest pushes
+ * by tag into one repository and into 1,000 (the path users take: an event, an activity, the repository and its
+ * tag), the stored count checked against the acknowledged count, and the deadlocks InnoDB counted meanwhile;
+ * reference: the same event rows inserted with plain JDBC into the same MariaDB by as many threads, one
+ * transaction per envelope's worth. Beside each figure, the CPU time per stored event of the service (this JVM's
+ * threads but the load generator's, from {@code /proc} and the thread CPU clock) and of MariaDB (from
+ * {@code /proc}). Run with {@code bench/events.sh}.
  */
 @QuarkusTest
 class EventsThroughputBench {
 
-    static final int SENDERS = Integer.getInteger("bench.senders", 16);
+    static final List<Integer> SENDERS = integers("bench.senders", "16,32");
+    static final List<Integer> ENVELOPES = integers("bench.envelopes", "1,10");
+    static final List<Kind> KINDS = Stream.of(System.getProperty("bench.kinds", "blob,one,many").split(","))
+            .map(k -> Kind.valueOf(k.trim().toUpperCase(Locale.ROOT))).toList();
     static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
-    /** The JIT compiles the HTTP stack, Jackson and the store in the first seconds: measure after that. */
-    static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 5));
+    /**
+     * The JIT compiles the HTTP stack, Jackson and the store in the first seconds, for half a minute on a busy
+     * machine: the first case of each kind warms up this long, every other case {@link #CASE_WARMUP}.
+     */
+    static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 20));
+    static final Duration CASE_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.caseWarmup", 3));
+    /** Threads of the load generator, whose CPU is not the service's. */
+    static final String GENERATOR = "bench-";
 
     @Inject
     AgroalDataSource dataSource;
@@ -48,64 +67,89 @@ class EventsThroughputBench {
     io.micrometer.core.instrument.MeterRegistry meters;
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(4)).build();
+            .executor(Executors.newFixedThreadPool(4, named(GENERATOR + "http-"))).build();
 
-    /** What the events are: blob pushes, or manifest pushes by tag. */
-    enum Kind { BLOB, MANIFEST }
+    /** What the events are: blob pushes, or manifest pushes by tag into one repository or into 1,000. */
+    enum Kind {
+        BLOB("blob", 0), ONE("manifest, 1 repository", 1), MANY("manifest, 1,000 repositories", 1000);
+
+        final String label;
+        final int repositories;
+
+        Kind(String label, int repositories) {
+            this.label = label;
+            this.repositories = repositories;
+        }
+    }
+
+    /** What one case of the sink did: acknowledged events, errors, CPU seconds of the service and of MariaDB. */
+    record Sent(long acknowledged, long errors, double serviceCpu, double mariadbCpu) {
+    }
 
     @Test
     void eventsPerSecond() throws Exception {
         List<String> lines = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            for (int size : new int[] {1, 10}) {
-                sink(kind, size, "warmup" + size + "-" + UUID.randomUUID().toString().substring(0, 8), WARMUP);
-                double reference = jdbc(size);
-                String run = "bench" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
-                long deadlocks = innodbDeadlocks();
-                var batches = meters.summary("portcullis.catalog.writer.batch");
-                var commits = meters.timer("portcullis.catalog.writer.commit");
-                long batchCount = batches.count();
-                double batchTotal = batches.totalAmount();
-                double commitMs = commits.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
-                long[] sent = sink(kind, size, run, MEASURE);
-                deadlocks = innodbDeadlocks() - deadlocks;
-                System.out.printf(Locale.ROOT, "%s %d event(s): %.1f deliveries per commit, %.2f ms per batch%n",
-                        kind.name().toLowerCase(Locale.ROOT), size,
-                        (batches.totalAmount() - batchTotal) / (batches.count() - batchCount),
-                        (commits.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS) - commitMs) / (commits.count() - batchCount));
-                long stored = count("SELECT COUNT(*) FROM registry_events WHERE event_id LIKE '" + run + "%'");
-                double perSecond = sent[0] / (double) MEASURE.toSeconds();
-                lines.add(String.format(Locale.ROOT, "%-8s %-14s %12.0f %12.0f %8.2f %10d %10d %8d %9d",
-                        kind.name().toLowerCase(Locale.ROOT), size + " event(s)", perSecond, reference, perSecond / reference,
-                        sent[0], stored, sent[1], deadlocks));
-                assertEquals(sent[0], stored, "every event sent with a 2xx answer is stored exactly once");
+        Map<String, Double> references = new HashMap<>();
+        for (Kind kind : KINDS) {
+            Duration warmup = WARMUP;
+            for (int size : ENVELOPES) {
+                for (int senders : SENDERS) {
+                    sink(kind, size, senders, "warmup" + size + "-" + UUID.randomUUID().toString().substring(0, 8), warmup);
+                    warmup = CASE_WARMUP;
+                    double reference = references.computeIfAbsent(size + "x" + senders, k -> jdbc(size, senders));
+                    String run = "bench" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
+                    long deadlocks = innodbDeadlocks();
+                    var batches = meters.summary("portcullis.catalog.writer.batch");
+                    long batchCount = batches.count();
+                    double batchTotal = batches.totalAmount();
+                    Sent sent;
+                    try (Profile profile = Profile.start("events-" + kind.name().toLowerCase(Locale.ROOT) + "-" + size
+                            + "x" + senders)) {
+                        sent = sink(kind, size, senders, run, MEASURE);
+                    }
+                    deadlocks = innodbDeadlocks() - deadlocks;
+                    long stored = count("SELECT COUNT(*) FROM registry_events WHERE event_id LIKE '" + run + "%'");
+                    double perSecond = sent.acknowledged() / (double) MEASURE.toSeconds();
+                    double batch = (batches.totalAmount() - batchTotal) / Math.max(1, batches.count() - batchCount);
+                    lines.add(String.format(Locale.ROOT, "%-28s %8s %7d %9.0f %9.0f %6.2f %9d %9d %6d %9d %6.1f %7.3f %7.3f %7.3f",
+                            kind.label, size, senders, perSecond, reference, perSecond / reference, sent.acknowledged(), stored,
+                            sent.errors(), deadlocks, batch, 1000 * sent.serviceCpu() / stored,
+                            1000 * sent.mariadbCpu() / stored, 1000 * (sent.serviceCpu() + sent.mariadbCpu()) / stored));
+                    assertEquals(sent.acknowledged(), stored, "every event sent with a 2xx answer is stored exactly once");
+                }
             }
         }
-        System.out.printf(Locale.ROOT, "%n%s %s, %d senders, %d s each%n", System.getProperty("java.vm.name"),
-                System.getProperty("java.version"), SENDERS, MEASURE.toSeconds());
-        System.out.printf(Locale.ROOT, "%-8s %-14s %12s %12s %8s %10s %10s %8s %9s%n", "events", "envelope",
-                "sink ev/s", "jdbc ev/s", "ratio", "sent", "stored", "errors", "deadlocks");
+        System.out.printf(Locale.ROOT, "%n%s %s, %d s each after %d s of warm-up (%d s for the first of a kind), "
+                + "durable commits %s%n", System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                MEASURE.toSeconds(), CASE_WARMUP.toSeconds(), WARMUP.toSeconds(), Boolean.getBoolean("bench.durable"));
+        System.out.printf(Locale.ROOT, "%-28s %8s %7s %9s %9s %6s %9s %9s %6s %9s %6s %7s %7s %7s%n", "events", "envelope",
+                "senders", "sink ev/s", "jdbc ev/s", "ratio", "sent", "stored", "errors", "deadlocks", "batch",
+                "svc ms", "db ms", "cpu ms");
         lines.forEach(System.out::println);
-        System.out.println("goals: ratio >= 0.5 for each envelope size, and never below 2,000 events/s");
+        System.out.println("goals: ratio >= 0.5 for each case, and never below 2,000 events/s; cpu ms = CPU time per "
+                + "stored event (service + MariaDB), batch = deliveries per catalog-writer commit");
     }
 
-    /** Events posted through the sink: {sent and acknowledged, errors}. */
-    long[] sink(Kind kind, int size, String run, Duration duration) throws Exception {
+    /** Events posted through the sink by {@code senders} threads for {@code duration}. */
+    Sent sink(Kind kind, int size, int senders, String run, Duration duration) throws Exception {
         String url = "http://127.0.0.1:" + RestAssured.port + "/v2/webhooks/events";
         AtomicLong sequence = new AtomicLong();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
+        ExecutorService pool = Executors.newFixedThreadPool(senders, named(GENERATOR + "sender-"));
+        double processStart = ProcessCpu.self();
+        double generatorStart = generatorCpu();
+        double mariadbStart = mariadbCpu();
         long end = System.nanoTime() + duration.toNanos();
-        List<Future<?>> senders = new ArrayList<>();
-        for (int s = 0; s < SENDERS; s++) {
-            senders.add(pool.submit(() -> {
+        List<Future<?>> running = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            running.add(pool.submit(() -> {
                 while (System.nanoTime() < end) {
                     StringBuilder body = new StringBuilder("{\"events\":[");
                     for (int i = 0; i < size; i++) {
                         long n = sequence.incrementAndGet();
                         body.append(i > 0 ? "," : "").append(kind == Kind.BLOB ? event(run + "-" + n, n)
-                                : manifestEvent(run + "-" + n, run, n));
+                                : manifestEvent(run + "-" + n, run + "-" + n % kind.repositories, n));
                     }
                     body.append("]}");
                     HttpRequest request = HttpRequest.newBuilder(URI.create(url))
@@ -122,11 +166,44 @@ class EventsThroughputBench {
                 return null;
             }));
         }
-        for (Future<?> f : senders) {
+        for (Future<?> f : running) {
             f.get();
         }
+        // Before the senders' threads end, while their CPU clocks can still be read.
+        double generator = generatorCpu() - generatorStart;
+        double service = ProcessCpu.self() - processStart - generator;
+        double mariadb = mariadbCpu() - mariadbStart;
         pool.shutdown();
-        return new long[] {acknowledged.get(), errors.get()};
+        return new Sent(acknowledged.get(), errors.get(), service, mariadb);
+    }
+
+    /** CPU seconds of the live threads of the load generator (its senders, its HTTP client's threads). */
+    static double generatorCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long nanos = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(GENERATOR) || t.getName().startsWith("HttpClient-")) {
+                nanos += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return nanos / 1e9;
+    }
+
+    static double mariadbCpu() {
+        return ProcessCpu.naming(MariaDbTestResource.server().dataDir().toString());
+    }
+
+    static ThreadFactory named(String prefix) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static List<Integer> integers(String property, String defaults) {
+        return Stream.of(System.getProperty(property, defaults).split(",")).map(s -> Integer.parseInt(s.trim())).toList();
     }
 
     static String event(String id, long n) {
@@ -137,9 +214,9 @@ class EventsThroughputBench {
                 + "\"actor\":{\"name\":\"bench\"},\"source\":{\"addr\":\"r:5000\",\"instanceID\":\"i\"}}";
     }
 
-    /** A manifest push by tag, into one of ten repositories: an event, an activity, a repository and a tag. */
-    static String manifestEvent(String id, String run, long n) {
-        String repository = "bench/" + run + "-" + n % 10;
+    /** A manifest push by tag into {@code bench/<repository>}: an event, an activity, a repository and a tag. */
+    static String manifestEvent(String id, String repository, long n) {
+        repository = "bench/" + repository;
         return "{\"id\":\"" + id + "\",\"timestamp\":\"" + Instant.now() + "\",\"action\":\"push\",\"target\":{"
                 + "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"size\":418,\"digest\":\"sha256:"
                 + String.format("%064x", n) + "\",\"repository\":\"" + repository + "\",\"url\":\"http://r/v2/"
@@ -155,17 +232,26 @@ class EventsThroughputBench {
         }
     }
 
-    /** The reference: the same rows by plain JDBC, 16 threads, one transaction per envelope's worth. */
-    double jdbc(int size) throws Exception {
+    /** The reference: the same rows by plain JDBC, a thread per sender, one transaction per envelope's worth. */
+    double jdbc(int size, int senders) {
+        try {
+            return jdbcRowsPerSecond(size, senders);
+        } catch (Exception e) {
+            throw new IllegalStateException("the plain JDBC reference failed", e);
+        }
+    }
+
+    double jdbcRowsPerSecond(int size, int senders) throws Exception {
         String run = "jdbc" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
         AtomicLong sequence = new AtomicLong();
         AtomicLong inserted = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
+        ExecutorService pool = Executors.newFixedThreadPool(senders, named(GENERATOR + "jdbc-"));
         long end = System.nanoTime() + MEASURE.toNanos();
         List<Future<?>> writers = new ArrayList<>();
-        for (int s = 0; s < SENDERS; s++) {
+        for (int s = 0; s < senders; s++) {
             writers.add(pool.submit(() -> {
-                try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
+                // A connection of its own per thread: the service's pool holds fewer than the senders.
+                try (Connection c = MariaDbTestResource.server().connect(); PreparedStatement insert = c.prepareStatement("""
                         INSERT IGNORE INTO registry_events (event_id, occurred_at, action, repository, digest, media_type,
                           size, url, actor, request_id, request_addr, request_host, request_method, user_agent,
                           source_addr, source_instance) VALUES (?, ?, 'push', 'bench/events', ?,
