@@ -41,7 +41,7 @@ public class ActivitiesResource {
 
     /** An export may be large, but is still bounded: page through with the cursor in the Link header. */
     static final int MAX_CSV_LIMIT = 10_000;
-    static final Set<String> ACTIONS = Set.of("push", "pull", "delete", "repository.update", "user.create",
+    public static final Set<String> ACTIONS = Set.of("push", "pull", "delete", "repository.update", "user.create",
             "bot.create", "user.update", "user.delete", "team.create", "team.update", "team.delete", "member.add",
             "member.update", "member.remove", "namespace.create", "namespace.update", "namespace.move",
             "namespace.delete", "token.create", "token.revoke");
