@@ -10,7 +10,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -62,12 +61,7 @@ public class ErrorMapper {
     }
 
     static Response problem(Failure failure) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", failure.title());
-        body.put("status", failure.status());
-        body.put("detail", failure.detail());
-        return answer(failure).type(PROBLEM_JSON).entity(body).build();
+        return answer(failure).type(PROBLEM_JSON).entity(Problem.of(failure)).build();
     }
 
     private static Response.ResponseBuilder answer(Failure failure) {

@@ -3,6 +3,7 @@ package dev.portcullis.events;
 import dev.portcullis.access.auth.CurrentCaller;
 import dev.portcullis.access.policy.NamespaceFacts;
 import dev.portcullis.access.policy.RepositoryName;
+import dev.portcullis.core.ApiDocument;
 import dev.portcullis.core.Pagination;
 import dev.portcullis.core.Refusal;
 import io.quarkus.security.Authenticated;
@@ -19,24 +20,47 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /** The activity feed: pushes, GET pulls, deletes and access changes, newest first; JSON or CSV. */
 @Path("/api/v1/activities")
 @Authenticated
+@Tag(name = "activities", description = "The activity feed: pushes, pulls, deletes and every change of access,"
+        + " newest first. Admins see everything; others what they may pull from, their teams and themselves")
 public class ActivitiesResource {
 
     /** An export may be large, but is still bounded: page through with the cursor in the Link header. */
     static final int MAX_CSV_LIMIT = 10_000;
-    static final Set<String> ACTIONS = Set.of("push", "pull", "delete", "repository.update", "user.create",
+    public static final Set<String> ACTIONS = Set.of("push", "pull", "delete", "repository.update", "user.create",
             "bot.create", "user.update", "user.delete", "team.create", "team.update", "team.delete", "member.add",
             "member.update", "member.remove", "namespace.create", "namespace.update", "namespace.move",
             "namespace.delete", "token.create", "token.revoke");
     static final String CSV = "text/csv";
+
+    /** One line of the feed; which members are set depends on the action. */
+    public record ActivityView(
+            @Schema(description = "push, pull, delete, or the change of access (e.g. member.add)") String action,
+            String repository, String tag, String digest,
+            @Schema(description = "who did it; for a pull or push, the account that signed in") String actor,
+            @Schema(format = "date-time", description = "when, RFC 3339 in UTC") String timestamp,
+            String namespace, String team,
+            @Schema(description = "the account a change of access was about") String user,
+            @Schema(description = "what changed, in words") String detail) {
+    }
+
+    public record ActivityPage(List<ActivityView> items,
+            @Schema(description = "the cursor of the next page, null on the last") String next) {
+    }
 
     @Inject
     ActivityFeed feed;
@@ -44,38 +68,53 @@ public class ActivitiesResource {
     @Inject
     CurrentCaller caller;
 
-    /** Admins see everything; others the namespaces they may pull from, their teams and themselves. */
+    /**
+     * Admins see everything; others the namespaces they may pull from, their teams and themselves. The document
+     * describes this operation with both its representations ({@link #export} is the CSV one).
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> list(@RestQuery String repository, @RestQuery String namespace,
-            @RestQuery String action, @RestQuery String tag, @RestQuery String actor, @RestQuery String from,
-            @RestQuery String to, @RestQuery Integer limit, @RestQuery String cursor) throws SQLException {
+    @Operation(operationId = "listActivities", summary = "The activity feed, newest first, as JSON or CSV")
+    @APIResponse(responseCode = "200", description = "A page of the feed. CSV (RFC 4180, Accept: text/csv) has the"
+            + " same columns, up to 10,000 rows a page, and the next page in Link",
+            headers = @Header(name = "Link", description = "CSV only: <?cursor=...>; rel=\"next\" while there is more",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActivityPage.class)),
+                @Content(mediaType = CSV, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    public ActivityPage list(@RestQuery @Parameter(description = "a repository's full name") String repository,
+            @RestQuery String namespace,
+            @RestQuery @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"push", "pull", "delete",
+                "repository.update", "user.create", "bot.create", "user.update", "user.delete", "team.create",
+                "team.update", "team.delete", "member.add", "member.update", "member.remove", "namespace.create",
+                "namespace.update", "namespace.move", "namespace.delete", "token.create", "token.revoke"}))
+            String action,
+            @RestQuery String tag,
+            @RestQuery @Parameter(description = "the account that did it") String actor,
+            @RestQuery @Parameter(description = "from this time on (RFC 3339)",
+                    schema = @Schema(type = SchemaType.STRING, format = "date-time")) String from,
+            @RestQuery @Parameter(description = "up to this time (RFC 3339)",
+                    schema = @Schema(type = SchemaType.STRING, format = "date-time")) String to,
+            @RestQuery @Parameter(description = "How many entries a page holds at most: 1 to 200, default 50; CSV 1 to"
+                    + " 10,000, default 10,000", schema = @Schema(type = SchemaType.INTEGER, format = "int32",
+                            minimum = "1", maximum = "10000")) Integer limit,
+            @RestQuery @Parameter(ref = ApiDocument.CURSOR) String cursor) throws SQLException {
         ActivityFeed.Page page = feed.page(query(repository, namespace, action, tag, actor, from, to, limit, cursor,
                 Pagination.MAX_LIMIT), caller.subject());
-        List<Map<String, Object>> items = new ArrayList<>(page.items().size());
+        List<ActivityView> items = new ArrayList<>(page.items().size());
         for (Activity a : page.items()) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("action", a.action());
-            item.put("repository", a.repository());
-            item.put("tag", a.tag());
-            item.put("digest", a.digest());
-            item.put("actor", a.actor());
-            item.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(a.timestamp()));
-            item.put("namespace", a.namespace());
-            item.put("team", a.team());
-            item.put("user", a.targetUser());
-            item.put("detail", a.detail());
-            items.add(item);
+            items.add(new ActivityView(a.action(), a.repository(), a.tag(), a.digest(), a.actor(),
+                    DateTimeFormatter.ISO_INSTANT.format(a.timestamp()), a.namespace(), a.team(), a.targetUser(),
+                    a.detail()));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", items);
-        body.put("next", encode(page.next()));
-        return body;
+        return new ActivityPage(items, encode(page.next()));
     }
 
     /** The same feed as CSV (RFC 4180), for spreadsheets and audits; the next page's cursor is in {@code Link}. */
     @GET
     @Produces(CSV + ";qs=0.5")
+    @Operation(hidden = true) // described with list(), the same operation
     public Response export(@RestQuery String repository, @RestQuery String namespace, @RestQuery String action,
             @RestQuery String tag, @RestQuery String actor, @RestQuery String from, @RestQuery String to,
             @RestQuery Integer limit, @RestQuery String cursor) throws SQLException {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +53,7 @@ public class Reconciler {
     RegistryMetrics metrics;
 
     /** What one run found and changed. */
+    @Schema(name = "ReconciliationResult")
     public record Result(String outcome, Instant startedAt, List<String> added, List<String> changed,
             List<String> removed, String error) {
     }

@@ -9,12 +9,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The registry as Portcullis sees it: reachability, the last reconciliation, the counts an operator watches. */
 @ApplicationScoped
 public class RegistryStatus {
 
     /** What {@code GET /api/v1/registry/status} answers. */
+    @Schema(name = "RegistryStatus")
     public record View(String url, boolean reachable, Reconciliation lastReconciliation, EventLog.Counts events,
             Details details, long repositories, long tags) {
     }
@@ -24,6 +26,7 @@ public class RegistryStatus {
     }
 
     /** Manifests whose details are still to fetch, and of those the ones that failed at least once. */
+    @Schema(name = "DetailsStatus")
     public record Details(long pending, long failing) {
     }
 

@@ -9,6 +9,7 @@ import dev.portcullis.access.User;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * What the JSON API shows of the access model: never a hash, never a secret except once at creation.
@@ -68,6 +69,8 @@ public final class ApiViews {
             Instant expiresAt) {
     }
 
-    public record PageView<T>(List<T> items, String next) {
+    /** One page of a list; {@code next} is the cursor of the following page. */
+    public record PageView<T>(List<T> items,
+            @Schema(description = "the cursor of the next page (pass it as cursor), null on the last") String next) {
     }
 }

@@ -7,6 +7,7 @@ import dev.portcullis.access.policy.Decision;
 import dev.portcullis.access.policy.ManagementPolicy;
 import dev.portcullis.access.policy.Scope;
 import dev.portcullis.access.policy.Subject;
+import dev.portcullis.core.ApiDocument;
 import dev.portcullis.core.Refusal;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
@@ -19,6 +20,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
@@ -28,6 +33,8 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Path("/api/v1/access/explain")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
+@Tag(name = "access", description = "Why an account may or may not pull, push or delete: the token endpoint's own"
+        + " decision, with the rule behind each action")
 public class ExplainResource {
 
     public record ActionView(boolean allowed, String reason) {
@@ -47,7 +54,15 @@ public class ExplainResource {
 
     @GET
     @Transactional
-    public ExplainView explain(@RestQuery String account, @RestQuery List<String> scope) {
+    @Operation(operationId = "explainAccess", summary = "What an account is granted for each scope, and why")
+    @APIResponse(responseCode = "200", description = "The granted actions and the rule for each action asked")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
+    public ExplainView explain(
+            @RestQuery @Parameter(description = "the account asked about; absent: the caller") String account,
+            @RestQuery @Parameter(required = true, description = "one or more scopes as the registry asks them,"
+                    + " type:name:actions, e.g. repository:team-a/app:pull,push") List<String> scope) {
         Subject asker = caller.subject();
         String name = account == null || account.isEmpty() ? asker.name() : account;
         if (!ManagementPolicy.mayViewUser(asker, name)) {
