@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.enterprise.event.ObserverException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -12,6 +13,7 @@ import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.hibernate.exception.ConstraintViolationException;
 
 /**
@@ -28,6 +30,9 @@ public final class Failures {
     }
 
     public static Failure classify(Throwable e) {
+        if ((e instanceof ObserverException || e instanceof CompletionException) && e.getCause() != null) {
+            return classify(e.getCause()); // a wrapper CDI or a future puts around what really happened
+        }
         if (e instanceof Refusal refusal) {
             return refused(refusal);
         }

@@ -1,6 +1,7 @@
 package dev.portcullis.events;
 
 import dev.portcullis.registry.Catalog;
+import dev.portcullis.registry.CatalogWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,8 +12,9 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -44,24 +46,61 @@ final class EventStore {
         }
     }
 
+    /** Rows per multi-row statement: far below the protocol's 65,535 placeholders. */
+    static final int ROWS = 500;
+
     private EventStore() {
+    }
+
+    /** One delivery to store: deliveries queued together are stored by {@link #storeAll}. */
+    record Delivery(Envelope envelope) implements CatalogWriter.Joinable<Stored> {
+
+        @Override
+        public List<Stored> applyTogether(Catalog catalog, List<CatalogWriter.Joinable<Stored>> writes)
+                throws SQLException {
+            List<Envelope> envelopes = new ArrayList<>(writes.size());
+            writes.forEach(w -> envelopes.add(((Delivery) w).envelope()));
+            return storeAll(catalog, envelopes);
+        }
     }
 
     /** Stores one delivery in the writer's transaction. */
     static Stored store(Catalog catalog, Envelope envelope) throws SQLException {
+        return storeAll(catalog, List.of(envelope)).get(0);
+    }
+
+    /**
+     * Stores the deliveries the writer has queued, in their order, with one statement per kind of row for all of
+     * them: the round trips of a batch do not grow with its deliveries.
+     */
+    static List<Stored> storeAll(Catalog catalog, List<Envelope> envelopes) throws SQLException {
         Connection connection = catalog.connection();
-        List<RegistryEvent> fresh = insertEvents(connection, envelope.events());
-        insertActivities(connection, fresh);
-        // Effects apply in the order things happened: an envelope may hold a push and the delete that followed it.
-        List<RegistryEvent> ordered = new ArrayList<>(fresh);
-        ordered.sort(Comparator.comparing(RegistryEvent::timestamp));
-        for (RegistryEvent e : ordered) {
-            if (e.effect() != RegistryEvent.Effect.IGNORED) {
-                change(catalog, e);
-            }
+        List<RegistryEvent> all = new ArrayList<>();
+        List<Envelope.ParkedEvent> parked = new ArrayList<>();
+        for (Envelope envelope : envelopes) {
+            all.addAll(envelope.events());
+            parked.addAll(envelope.parked());
         }
-        insertParked(connection, envelope.parked());
-        return new Stored(fresh, envelope.events().size() - fresh.size(), envelope.parked().size());
+        Set<RegistryEvent> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+        fresh.addAll(insertEvents(connection, all));
+        insertActivities(connection, all.stream().filter(fresh::contains).toList());
+        CatalogChanges changes = new CatalogChanges(catalog);
+        List<Stored> results = new ArrayList<>(envelopes.size());
+        for (Envelope envelope : envelopes) {
+            List<RegistryEvent> freshHere = envelope.events().stream().filter(fresh::contains).toList();
+            // Effects apply in the order things happened: an envelope may hold a push and the delete that followed.
+            List<RegistryEvent> ordered = new ArrayList<>(freshHere);
+            ordered.sort(Comparator.comparing(RegistryEvent::timestamp));
+            for (RegistryEvent e : ordered) {
+                if (e.effect() != RegistryEvent.Effect.IGNORED) {
+                    changes.add(e);
+                }
+            }
+            results.add(new Stored(freshHere, envelope.events().size() - freshHere.size(), envelope.parked().size()));
+        }
+        changes.flush();
+        insertParked(connection, parked);
+        return results;
     }
 
     /**
@@ -94,13 +133,37 @@ final class EventStore {
         return new Stored(fresh, duplicates, parked.size());
     }
 
-    /** Repositories and tags follow the events stored for the first time (a repeat changes nothing). */
-    private static void change(Catalog catalog, RegistryEvent e) throws SQLException {
-        switch (e.activity()) {
-            case "push" -> catalog.push(e.repository(), e.tag(), e.digest(), e.mediaType(), e.actor(), e.timestamp());
-            case "pull" -> catalog.pull(e.repository(), e.tag(), e.digest(), e.timestamp());
-            case "delete" -> catalog.delete(e.repository(), e.tag(), e.digest(), e.timestamp());
-            default -> throw new IllegalStateException("no catalog change for " + e.activity());
+    /**
+     * Repositories and tags follow the events stored for the first time (a repeat changes nothing). Consecutive
+     * pushes go to the catalog together; a pull or a delete first lets the pushes before it take effect.
+     */
+    private static final class CatalogChanges {
+        private final Catalog catalog;
+        private final List<Catalog.Push> pushes = new ArrayList<>();
+
+        CatalogChanges(Catalog catalog) {
+            this.catalog = catalog;
+        }
+
+        void add(RegistryEvent e) throws SQLException {
+            if (e.activity().equals("push")) {
+                pushes.add(new Catalog.Push(e.repository(), e.tag(), e.digest(), e.mediaType(), e.actor(),
+                        e.timestamp()));
+                return;
+            }
+            flush();
+            switch (e.activity()) {
+                case "pull" -> catalog.pull(e.repository(), e.tag(), e.digest(), e.timestamp());
+                case "delete" -> catalog.delete(e.repository(), e.tag(), e.digest(), e.timestamp());
+                default -> throw new IllegalStateException("no catalog change for " + e.activity());
+            }
+        }
+
+        void flush() throws SQLException {
+            if (!pushes.isEmpty()) {
+                catalog.pushAll(pushes);
+                pushes.clear();
+            }
         }
     }
 
@@ -110,6 +173,20 @@ final class EventStore {
      * @return the events inserted now, the first of each id
      */
     private static List<RegistryEvent> insertEvents(Connection connection, List<RegistryEvent> events)
+            throws SQLException {
+        List<RegistryEvent> fresh = new ArrayList<>(events.size());
+        Set<String> seen = new HashSet<>();
+        for (int from = 0; from < events.size(); from += ROWS) {
+            for (RegistryEvent e : insertChunk(connection, events.subList(from, Math.min(events.size(), from + ROWS)))) {
+                if (seen.add(e.id())) { // a repeat in a later chunk was ignored by the database already
+                    fresh.add(e);
+                }
+            }
+        }
+        return fresh;
+    }
+
+    private static List<RegistryEvent> insertChunk(Connection connection, List<RegistryEvent> events)
             throws SQLException {
         List<RegistryEvent> fresh = new ArrayList<>(events.size());
         if (events.isEmpty()) {
@@ -160,6 +237,12 @@ final class EventStore {
     private static void insertActivities(Connection connection, List<RegistryEvent> events) throws SQLException {
         List<RegistryEvent> shown = events.stream().filter(e -> e.effect() == RegistryEvent.Effect.TAKES_EFFECT)
                 .toList();
+        for (int from = 0; from < shown.size(); from += ROWS) {
+            insertActivityChunk(connection, shown.subList(from, Math.min(shown.size(), from + ROWS)));
+        }
+    }
+
+    private static void insertActivityChunk(Connection connection, List<RegistryEvent> shown) throws SQLException {
         if (shown.isEmpty()) {
             return;
         }

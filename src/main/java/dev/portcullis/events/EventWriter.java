@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -58,36 +59,51 @@ public class EventWriter {
         meters.gauge("portcullis.registry.events.queued", pendingDeliveries, AtomicInteger::get);
     }
 
-    /** Stores the envelope with whatever else is waiting; returns after the commit. */
-    public StoreResult store(Envelope envelope) throws SQLException {
+    /**
+     * Stores the envelope with whatever else is waiting; completes after the commit, on {@code after} (the request's
+     * event loop: nothing runs on the writer's thread but the writes), with a {@link Refusal} or the
+     * {@link SQLException} when it could not be stored.
+     */
+    public CompletableFuture<StoreResult> store(Envelope envelope, Executor after) {
         int events = envelope.events().size() + envelope.parked().size();
         if (!admit(events)) {
-            throw shed();
+            return CompletableFuture.failedFuture(shed());
         }
         pendingDeliveries.incrementAndGet();
-        CompletableFuture<EventStore.Stored> write = writer.submit(catalog -> EventStore.store(catalog, envelope),
-                events);
+        CompletableFuture<EventStore.Stored> write = writer.submit(new EventStore.Delivery(envelope), events);
         // Counted out before anyone hears back: a sender's next delivery never waits behind its last.
         write.whenComplete((stored, failure) -> {
             pendingEvents.addAndGet(-events);
             pendingDeliveries.decrementAndGet();
         });
-        EventStore.Stored stored;
-        try {
-            stored = CatalogWriter.await(write);
-        } catch (CatalogWriter.Late e) {
-            // The commit may still happen: the registry's retry then finds the events stored, and dedupes.
-            throw Refusal.unavailable("storing events took too long, retry later");
-        } catch (SQLException | RuntimeException e) {
-            if (!CatalogWriter.someoneAtFault(e)) {
-                throw e;
+        CompletableFuture<StoreResult> result = new CompletableFuture<>();
+        CatalogWriter.whenCommitted(write, after).whenComplete((stored, failure) -> {
+            if (failure == null) {
+                result.complete(counted(envelope, stored));
+            } else if (failure instanceof CatalogWriter.Late) {
+                // The commit may still happen: the registry's retry then finds the events stored, and dedupes.
+                result.completeExceptionally(Refusal.unavailable("storing events took too long, retry later"));
+            } else if (CatalogWriter.someoneAtFault(failure)) {
+                // This delivery, not the database: store what can be, park the rest (see EventStore.storeEach).
+                LOG.warnf("a delivery could not be stored whole (%s): storing its events one by one",
+                        failure.getMessage());
+                List<String> payloads = envelope.events().stream().map(this::json).toList();
+                CatalogWriter.whenCommitted(writer.submit(catalog -> EventStore.storeEach(catalog, envelope, payloads),
+                        events), after).whenComplete((one, again) -> {
+                            if (again == null) {
+                                result.complete(counted(envelope, one));
+                            } else {
+                                result.completeExceptionally(again);
+                            }
+                        });
+            } else {
+                result.completeExceptionally(failure);
             }
-            // This delivery, not the database: store what can be, park the rest (see EventStore.storeEach).
-            LOG.warnf("a delivery could not be stored whole (%s): storing its events one by one", e.getMessage());
-            List<String> payloads = envelope.events().stream().map(this::json).toList();
-            stored = CatalogWriter.await(writer.submit(catalog -> EventStore.storeEach(catalog, envelope, payloads),
-                    events));
-        }
+        });
+        return result;
+    }
+
+    private StoreResult counted(Envelope envelope, EventStore.Stored stored) {
         Set<RegistryEvent> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
         fresh.addAll(stored.fresh());
         for (RegistryEvent event : envelope.events()) {

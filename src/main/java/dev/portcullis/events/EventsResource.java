@@ -8,8 +8,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.sql.SQLException;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,12 +38,17 @@ public class EventsResource {
         this.parser = new EnvelopeParser(json);
     }
 
-    /** Behind {@link SinkGate}: the secret was checked, and the sink was not saturated, before the body was read. */
+    /**
+     * Behind {@link SinkGate}: the secret was checked, and the sink was not saturated, before the body was read.
+     * Not blocking: the body is read and parsed on the event loop, and the answer leaves from there once the
+     * catalog writer committed; no worker thread waits for the commit. The answer is a small JSON object written
+     * as text (the registry reads only the status).
+     */
     @POST
     @SinkGate.Gated
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Integer> receive(byte[] body) {
+    public CompletionStage<String> receive(byte[] body) {
         long started = System.nanoTime();
         Envelope envelope;
         try {
@@ -47,17 +56,22 @@ public class EventsResource {
         } catch (EnvelopeParser.MalformedEnvelopeException e) {
             throw Refusal.malformed(e.getMessage());
         }
-        boolean committed = false;
-        try {
-            StoreResult result = writer.store(envelope);
-            committed = true;
-            return Map.of("stored", result.stored(), "duplicates", result.duplicates(), "parked", result.parked());
-        } catch (SQLException e) {
-            // Not a 2xx: the registry keeps the events and retries, so nothing it delivered is lost.
-            LOG.warnf("events not stored, answering 503: %s", e.getMessage());
-            throw Refusal.unavailable("events could not be stored, retry later");
-        } finally {
-            metrics.ingested(started, committed);
-        }
+        Context context = Vertx.currentContext();
+        Executor onRequest = context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        writer.store(envelope, onRequest).whenComplete((result, failure) -> {
+            metrics.ingested(started, failure == null);
+            if (failure == null) {
+                answer.complete("{\"stored\":" + result.stored() + ",\"duplicates\":" + result.duplicates()
+                        + ",\"parked\":" + result.parked() + "}");
+            } else if (failure instanceof SQLException) {
+                // Not a 2xx: the registry keeps the events and retries, so nothing it delivered is lost.
+                LOG.warnf("events not stored, answering 503: %s", failure.getMessage());
+                answer.completeExceptionally(Refusal.unavailable("events could not be stored, retry later"));
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        });
+        return answer;
     }
 }

@@ -7,6 +7,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The only code that writes repositories, tags and manifests, inside the {@link CatalogWriter}'s transaction (only
@@ -14,6 +24,9 @@ import java.time.Instant;
  * moves a tag that a newer one set, a delete removes only what was pushed before it.
  */
 public final class Catalog {
+
+    /** Rows per multi-row statement: far below the protocol's 65,535 placeholders, small enough to parse fast. */
+    static final int ROWS = 500;
 
     private final Connection connection;
 
@@ -27,34 +40,90 @@ public final class Catalog {
     }
 
     /** A manifest pushed, by tag or by digest (a platform image of an index names no tag). */
+    public record Push(String repository, String tag, String digest, String mediaType, String actor, Instant at) {
+    }
+
+    /** One manifest push; see {@link #pushAll}. */
     public void push(String repository, String tag, String digest, String mediaType, String actor, Instant at)
             throws SQLException {
-        Timestamp time = Timestamp.from(at);
-        update("""
-                INSERT INTO repositories (name, namespace, last_push_at) VALUES (?, ?, ?)
-                ON DUPLICATE KEY UPDATE last_push_at = GREATEST(COALESCE(last_push_at, VALUES(last_push_at)),
-                  VALUES(last_push_at))""", repository, RepositoryName.namespaceName(repository), time);
-        if (digest == null) {
+        pushAll(List.of(new Push(repository, tag, digest, mediaType, actor, at)));
+    }
+
+    /**
+     * Manifest pushes, in the order they happened, with one statement per kind of row for all of them (not one per
+     * push): a busy sink's batch of deliveries costs a handful of round trips. The result is the one of applying
+     * them one after the other: the first push of a manifest names its repository, a tag moves only to a newer push.
+     */
+    public void pushAll(List<Push> pushes) throws SQLException {
+        for (int from = 0; from < pushes.size(); from += ROWS) {
+            pushChunk(pushes.subList(from, Math.min(pushes.size(), from + ROWS)));
+        }
+    }
+
+    private void pushChunk(List<Push> pushes) throws SQLException {
+        Map<String, Timestamp> latest = new TreeMap<>(); // sorted: rows are locked in one order, whoever writes
+        Map<String, Push> firstOfDigest = new LinkedHashMap<>();
+        for (Push p : pushes) {
+            latest.merge(p.repository(), Timestamp.from(p.at()), (a, b) -> a.after(b) ? a : b);
+            if (p.digest() != null) {
+                firstOfDigest.putIfAbsent(p.digest(), p);
+            }
+        }
+        List<Object> args = new ArrayList<>();
+        latest.forEach((name, time) -> Collections.addAll(args, name, RepositoryName.namespaceName(name), time));
+        update("INSERT INTO repositories (name, namespace, last_push_at) VALUES " + rows("(?, ?, ?)", latest.size())
+                + " ON DUPLICATE KEY UPDATE last_push_at = GREATEST(COALESCE(last_push_at, VALUES(last_push_at)),"
+                + " VALUES(last_push_at))", args.toArray());
+        if (firstOfDigest.isEmpty()) {
             return;
         }
-        knowManifest(repository, digest, mediaType);
-        if (tag == null || deletedSince(repository, tag, digest, time)) {
+        args.clear();
+        firstOfDigest.values().forEach(p -> Collections.addAll(args, p.digest(), p.repository(), p.mediaType()));
+        update("INSERT IGNORE INTO manifests (digest, repository, media_type) VALUES "
+                + rows("(?, ?, ?)", firstOfDigest.size()), args.toArray());
+        List<Push> tagged = new ArrayList<>();
+        for (Push p : pushes) {
+            if (p.tag() != null && p.digest() != null) {
+                tagged.add(p);
+            }
+        }
+        tagged.removeIf(deletedSince(tagged)::contains);
+        if (tagged.isEmpty()) {
             return;
         }
         // A new tag counts one more; a known one moves only when this push is the newer. (Not one upsert: its
         // row count cannot tell a new tag from an older push that changed nothing.)
-        int added = update("""
-                INSERT IGNORE INTO tags (repository_id, name, digest, media_type, pushed_by, pushed_at)
-                VALUES ((SELECT id FROM repositories WHERE name = ?), ?, ?, ?, ?, ?)""",
-                repository, tag, digest, mediaType, actor, time);
-        if (added > 0) {
-            countTags(repository, added);
-            return;
+        args.clear();
+        for (Push p : tagged) {
+            Collections.addAll(args, p.repository(), p.tag(), p.digest(), p.mediaType(), p.actor(),
+                    Timestamp.from(p.at()));
         }
-        update("""
+        Set<String> added = new HashSet<>();
+        try (PreparedStatement insert = prepare("INSERT IGNORE INTO tags (repository_id, name, digest, media_type,"
+                + " pushed_by, pushed_at) VALUES " + rows("((SELECT id FROM repositories WHERE name = ?), ?, ?, ?, ?, ?)",
+                tagged.size()) + " RETURNING (SELECT name FROM repositories r WHERE r.id = repository_id), name",
+                args.toArray()); ResultSet rs = insert.executeQuery()) {
+            while (rs.next()) {
+                added.add(rs.getString(1) + ':' + rs.getString(2));
+            }
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        List<Object[]> moves = new ArrayList<>();
+        for (Push p : tagged) {
+            Timestamp time = Timestamp.from(p.at());
+            if (added.remove(p.repository() + ':' + p.tag())) {
+                counts.merge(p.repository(), 1, Integer::sum);
+            } else {
+                moves.add(new Object[] {p.digest(), p.mediaType(), p.actor(), time, p.repository(), p.tag(), time});
+            }
+        }
+        batch("""
                 UPDATE tags SET digest = ?, media_type = ?, pushed_by = ?, pushed_at = ?
                 WHERE repository_id = (SELECT id FROM repositories WHERE name = ?) AND name = ? AND pushed_at <= ?""",
-                digest, mediaType, actor, time, repository, tag, time);
+                moves);
+        List<Object[]> tagCounts = new ArrayList<>();
+        counts.forEach((repository, delta) -> tagCounts.add(new Object[] {delta, repository}));
+        batch("UPDATE repositories SET tag_count = tag_count + ? WHERE name = ?", tagCounts);
     }
 
     /**
@@ -172,18 +241,35 @@ public final class Catalog {
         return update("DELETE FROM tombstones WHERE deleted_at < ?", Timestamp.from(before));
     }
 
-    /** Whether the tag, or the image it would name, was deleted at or after {@code pushed}. */
-    private boolean deletedSince(String repository, String tag, String digest, Timestamp pushed) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("""
-                SELECT 1 FROM tombstones WHERE repository = ? AND reference IN (?, ?) AND deleted_at >= ?""")) {
-            s.setString(1, repository);
-            s.setString(2, tag);
-            s.setString(3, digest);
-            s.setTimestamp(4, pushed);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
+    /** The pushes whose tag, or the image it would name, was deleted at or after the push. */
+    private Set<Push> deletedSince(List<Push> pushes) throws SQLException {
+        Set<Push> deleted = new HashSet<>();
+        if (pushes.isEmpty()) {
+            return deleted;
+        }
+        Set<String> repositories = new TreeSet<>();
+        pushes.forEach(p -> repositories.add(p.repository()));
+        Map<String, Timestamp> tombstones = new HashMap<>();
+        try (PreparedStatement s = prepare("SELECT repository, reference, deleted_at FROM tombstones WHERE repository IN ("
+                + String.join(", ", Collections.nCopies(repositories.size(), "?")) + ")", repositories.toArray());
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                tombstones.put(rs.getString(1) + '@' + rs.getString(2), rs.getTimestamp(3));
             }
         }
+        if (tombstones.isEmpty()) {
+            return deleted;
+        }
+        for (Push p : pushes) {
+            Timestamp pushed = Timestamp.from(p.at());
+            for (String reference : new String[] {p.tag(), p.digest()}) {
+                Timestamp at = tombstones.get(p.repository() + '@' + reference);
+                if (at != null && !at.before(pushed)) {
+                    deleted.add(p);
+                }
+            }
+        }
+        return deleted;
     }
 
     /** Details are fetched once per digest (content-addressed: the same in every repository). */
@@ -200,11 +286,46 @@ public final class Catalog {
     }
 
     private int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
+        try (PreparedStatement s = prepare(sql, args)) {
+            return s.executeUpdate();
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement s = connection.prepareStatement(sql);
+        try {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);
             }
-            return s.executeUpdate();
+            return s;
+        } catch (SQLException | RuntimeException e) {
+            s.close();
+            throw e;
         }
+    }
+
+    /** One statement run for each row of arguments, sent together. */
+    private void batch(String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (rows.size() == 1) {
+            update(sql, rows.get(0));
+            return;
+        }
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    s.setObject(i + 1, row[i]);
+                }
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** {@code n} rows of placeholders for a multi-row {@code VALUES}. */
+    private static String rows(String row, int n) {
+        return String.join(", ", Collections.nCopies(n, row));
     }
 }

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,21 @@ public class CatalogWriter {
     @FunctionalInterface
     public interface Write<R> {
         R apply(Catalog catalog) throws SQLException;
+    }
+
+    /**
+     * A write that costs less run together with the writes of its own kind queued next to it (the sink's deliveries:
+     * one statement for all their rows instead of one each).
+     */
+    public interface Joinable<R> extends Write<R> {
+
+        /** Runs {@code writes} (this one first, all of this class, in their order); their results in that order. */
+        List<R> applyTogether(Catalog catalog, List<Joinable<R>> writes) throws SQLException;
+
+        @Override
+        default R apply(Catalog catalog) throws SQLException {
+            return applyTogether(catalog, List.of(this)).get(0);
+        }
     }
 
     /** The writer did not answer within {@link #WAIT_SECONDS}; the write may still commit later. */
@@ -145,6 +162,25 @@ public class CatalogWriter {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for the catalog writer", "08000");
         }
+    }
+
+    /**
+     * A submitted write's commit, handed over on {@code executor} (never on the writer's thread), failed with
+     * {@link Late} when the writer did not answer within {@link #WAIT_SECONDS}, or with the write's own
+     * {@link SQLException} or {@link RuntimeException}, unwrapped.
+     */
+    public static <R> CompletableFuture<R> whenCommitted(CompletableFuture<R> write, Executor executor) {
+        CompletableFuture<R> handed = new CompletableFuture<>();
+        // A copy: the timeout must not complete the write itself, whose completion others count on.
+        write.copy().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).whenCompleteAsync((result, failure) -> {
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            if (cause == null) {
+                handed.complete(result);
+            } else {
+                handed.completeExceptionally(cause instanceof TimeoutException ? new Late() : cause);
+            }
+        }, executor);
+        return handed;
     }
 
     /** How much weight the writer commits per second of its time, as measured over the last batches. */
@@ -256,8 +292,18 @@ public class CatalogWriter {
             try {
                 Catalog catalog = new Catalog(connection);
                 List<Object> results = new ArrayList<>(batch.size());
-                for (Queued<?> q : batch) {
-                    results.add(q.write().apply(catalog));
+                for (int i = 0; i < batch.size(); ) {
+                    int end = i + 1;
+                    Write<?> first = batch.get(i).write();
+                    if (first instanceof Joinable<?>) {
+                        while (end < batch.size() && batch.get(end).write().getClass() == first.getClass()) {
+                            end++;
+                        }
+                        results.addAll(together(catalog, batch.subList(i, end)));
+                    } else {
+                        results.add(first.apply(catalog));
+                    }
+                    i = end;
                 }
                 connection.commit();
                 return results;
@@ -268,6 +314,17 @@ public class CatalogWriter {
                 connection.setAutoCommit(true);
             }
         }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static List<?> together(Catalog catalog, List<Queued<?>> run) throws SQLException {
+        List<Joinable> writes = new ArrayList<>(run.size());
+        run.forEach(q -> writes.add((Joinable) q.write()));
+        List<?> results = writes.get(0).applyTogether(catalog, (List) writes);
+        if (results.size() != run.size()) {
+            throw new IllegalStateException(results.size() + " results for " + run.size() + " writes");
+        }
+        return results;
     }
 
     private void measure(List<Queued<?>> batch, long nanos) {

@@ -28,6 +28,29 @@ final class ProcessCpu {
         return fields(Path.of("/proc/self/stat"), 13, 14);
     }
 
+    /**
+     * CPU seconds of this JVM's live JIT compiler threads ({@code C1/C2 CompilerThread}): a warm-up cost that a
+     * loaded machine stretches into the measured seconds, reported apart from the service's own work. A compiler
+     * thread the JVM retires while measured takes its seconds with it (counted as the service's).
+     */
+    static double compilerThreads() {
+        double total = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        total += fields(task.resolve("stat"), 11, 12);
+                    }
+                } catch (IOException | IllegalStateException e) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot list /proc/self/task", e);
+        }
+        return total;
+    }
+
     /** CPU seconds of every live process whose command line contains {@code marker} (e.g. its data dir). */
     static double naming(String marker) {
         double total = 0;

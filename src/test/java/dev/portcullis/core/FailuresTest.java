@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.enterprise.event.ObserverException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -53,6 +54,11 @@ class FailuresTest {
                         "the database is unavailable, retry later", Map.of("Retry-After", "1")),
                 Arguments.of(new PersistenceException(new SQLException("gone")), 503, "UNAVAILABLE",
                         "the database is unavailable, retry later", Map.of("Retry-After", "1")),
+                // A CDI observer's failure (the catalog writer late behind a namespace's removal) keeps its kind.
+                Arguments.of(new ObserverException(new SQLException("the catalog writer did not commit in time",
+                        "08000")), 503, "UNAVAILABLE", "the database is unavailable, retry later",
+                        Map.of("Retry-After", "1")),
+                Arguments.of(new ObserverException(Refusal.conflict("taken")), 409, "CONFLICT", "taken", Map.of()),
                 Arguments.of(new PersistenceException(new SQLSyntaxErrorException("typo")), 500, "UNKNOWN",
                         "unexpected error, see the server log", Map.of()),
                 Arguments.of(new IllegalStateException("a bug"), 500, "UNKNOWN", "unexpected error, see the server log",

@@ -30,10 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,11 +131,10 @@ class PoisonDeliveriesTest {
         Envelope other = envelope(push(run, "c", at));
 
         HeldWriter held = HeldWriter.hold(writer);
-        ExecutorService senders = Executors.newFixedThreadPool(3);
         List<Future<StoreResult>> answers = new ArrayList<>();
         try {
             for (Envelope envelope : List.of(good, mixed, other)) {
-                answers.add(senders.submit(() -> sink.store(envelope)));
+                answers.add(sink.store(envelope, Runnable::run));
             }
             // All three wait behind the held write, so they are written as one batch once it is let go.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -153,14 +148,13 @@ class PoisonDeliveriesTest {
             assertEquals(new StoreResult(1, 0, 0), answers.get(2).get(60, TimeUnit.SECONDS));
         } finally {
             held.close();
-            senders.shutdownNow();
         }
         assertEquals(List.of("a", "b", "c"), tags(run + "/r"));
         assertEquals(1, count("SELECT COUNT(*) FROM parked_events WHERE event_id = ? AND reason LIKE ?", run + "-late",
                 "could not be stored%"));
         assertEquals(0, count("SELECT COUNT(*) FROM registry_events WHERE event_id = ?", run + "-late"));
         // A retry changes nothing: its events are found stored or parked.
-        assertEquals(new StoreResult(0, 1, 1), sink.store(mixed));
+        assertEquals(new StoreResult(0, 1, 1), sink.store(mixed, Runnable::run).get(60, TimeUnit.SECONDS));
         assertEquals(1, count("SELECT COUNT(*) FROM parked_events WHERE event_id = ?", run + "-late"));
     }
 
