@@ -93,15 +93,24 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 A value of a generated Secret that must survive `helm upgrade`: the value already stored in the cluster when
-there is one (lookup), otherwise a new random one. Call with (dict "ctx" $ "secret" name "key" key "length" n).
-Under `helm template` lookup finds nothing, so every render generates.
+there is one (lookup), otherwise a new random one. Call with (dict "ctx" $ "secret" name "key" key "length" n
+"value" "the value that brings the Secret instead"). Under `helm template` lookup finds nothing, so every render
+generates, unless secrets.neverGenerate makes that an error.
 */}}
 {{- define "portcullis.keptRandom" -}}
 {{- $existing := lookup "v1" "Secret" .ctx.Release.Namespace .secret }}
 {{- if and $existing $existing.data (hasKey $existing.data .key) }}
 {{- index $existing.data .key }}
 {{- else }}
+{{- include "portcullis.refuseToGenerate" . }}
 {{- randAlphaNum (int .length) | b64enc }}
+{{- end }}
+{{- end }}
+
+{{/* Fails the render when secrets.neverGenerate is set: the chart was about to make up a secret. */}}
+{{- define "portcullis.refuseToGenerate" -}}
+{{- if .ctx.Values.secrets.neverGenerate }}
+{{- fail (printf "secrets.neverGenerate is true and lookup found no Secret %s (helm template, Argo CD and other GitOps tools render without a cluster): create it yourself and set %s (chart README, \"GitOps\")" .secret .value) }}
 {{- end }}
 {{- end }}
 
