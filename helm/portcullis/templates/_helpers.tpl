@@ -125,3 +125,17 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
+
+{{/* Who may reach the public ports when networkPolicy.allowExternal is false: the ingress controller, this release. */}}
+{{- define "portcullis.publicPeers" -}}
+{{- $np := .Values.networkPolicy -}}
+- podSelector:
+    {{- toYaml (default (dict) $np.ingressPodSelector) | nindent 4 }}
+  {{- with $np.ingressNamespaceSelector }}
+  namespaceSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+- podSelector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
