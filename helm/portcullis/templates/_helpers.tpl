@@ -43,6 +43,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{- define "portcullis.registryName" -}}{{ include "portcullis.fullname" . }}-registry{{- end }}
 {{- define "portcullis.mariadbName" -}}{{ include "portcullis.fullname" . }}-mariadb{{- end }}
+{{- define "portcullis.redisName" -}}{{ include "portcullis.fullname" . }}-registry-redis{{- end }}
 {{- define "portcullis.managementName" -}}{{ include "portcullis.fullname" . }}-management{{- end }}
 
 {{/* Secret holding events-token, admin-password, tokens-hash-key, session-key and registry-http-secret. */}}
@@ -138,4 +139,13 @@ seccompProfile:
 - podSelector:
     matchLabels:
       app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* host:port of the registry's Redis: the bundled one's Service, or registry.cache.redis.addr. */}}
+{{- define "portcullis.redisAddr" -}}
+{{- if .Values.registry.cache.redis.bundled }}
+{{- printf "%s:6379" (include "portcullis.redisName" .) }}
+{{- else }}
+{{- required "registry.cache.redis.addr (host:port) is required for an external Redis (registry.cache.redis.bundled false)" .Values.registry.cache.redis.addr }}
+{{- end }}
 {{- end }}
