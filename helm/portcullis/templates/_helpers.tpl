@@ -84,7 +84,46 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
 {{- define "portcullis.image" -}}
-{{- printf "%s:%s" .Values.portcullis.image.repository (default .Chart.AppVersion .Values.portcullis.image.tag) }}
+{{- include "portcullis.imageRef" (dict "ctx" . "ref" (printf "%s:%s" .Values.portcullis.image.repository (default .Chart.AppVersion .Values.portcullis.image.tag))) }}
+{{- end }}
+
+{{/*
+An image reference, moved to global.imageRegistry when that is set (a mirror; Helm passes global to every
+subchart): the reference's own registry host, if it names one, is replaced. Call with (dict "ctx" $ "ref" ref).
+*/}}
+{{- define "portcullis.imageRef" -}}
+{{- $ref := .ref }}
+{{- $registry := (.ctx.Values.global | default dict).imageRegistry }}
+{{- if $registry }}
+{{- $parts := splitList "/" $ref }}
+{{- $first := first $parts }}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq "localhost" $first)) }}
+{{- $ref = join "/" (rest $parts) }}
+{{- end }}
+{{- $ref = printf "%s/%s" (trimSuffix "/" $registry) $ref }}
+{{- end }}
+{{- $ref }}
+{{- end }}
+
+{{/*
+imagePullSecrets of a pod: global.imagePullSecrets, imagePullSecrets and the workload's own (names or {name: ...}).
+Call with (dict "ctx" $ "own" list); renders nothing when there are none.
+*/}}
+{{- define "portcullis.imagePullSecrets" -}}
+{{- $names := list }}
+{{- range concat ((.ctx.Values.global | default dict).imagePullSecrets | default list) (.ctx.Values.imagePullSecrets | default list) (.own | default list) }}
+{{- if kindIs "string" . }}
+{{- $names = append $names . }}
+{{- else }}
+{{- $names = append $names .name }}
+{{- end }}
+{{- end }}
+{{- with uniq $names }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* The public URL of Portcullis: the registry sends clients there for tokens (auth.token.realm). */}}
