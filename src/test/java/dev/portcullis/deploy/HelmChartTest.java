@@ -244,7 +244,7 @@ class HelmChartTest {
                 .collect(Collectors.toMap(EnvVar::getName, e -> e.getValueFrom().getSecretKeyRef().getName()));
         assertEquals(Map.of("REGISTRY_STORAGE_S3_ACCESSKEY", "registry-s3", "REGISTRY_STORAGE_S3_SECRETKEY", "registry-s3"), keys);
 
-        // no existing secret: the pod's own identity (IRSA, workload identity), no keys at all
+        // no existing secret: no keys at all (the node's instance role; distribution 2.8 has no web identity)
         Chart.Rendered identity = Chart.render(List.of(Chart.HA_S3), Map.of("registry.storage.s3.existingSecret", ""));
         assertTrue(identity.registry().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .noneMatch(e -> e.getName().startsWith("REGISTRY_STORAGE_S3_")));
