@@ -4,13 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Refusal;
+import dev.portcullis.registry.Catalog;
 import dev.portcullis.registry.CatalogWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -53,6 +57,9 @@ public class EventWriter {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    Instance<EventOutbox> outboxes;
+
     @PostConstruct
     void start() {
         meters.gauge("portcullis.registry.events.queued", pendingDeliveries, AtomicInteger::get);
@@ -65,8 +72,8 @@ public class EventWriter {
             throw shed();
         }
         pendingDeliveries.incrementAndGet();
-        CompletableFuture<EventStore.Stored> write = writer.submit(catalog -> EventStore.store(catalog, envelope),
-                events);
+        CompletableFuture<EventStore.Stored> write = writer.submit(catalog -> followed(catalog,
+                EventStore.store(catalog, envelope)), events);
         // Counted out before anyone hears back: a sender's next delivery never waits behind its last.
         write.whenComplete((stored, failure) -> {
             pendingEvents.addAndGet(-events);
@@ -85,8 +92,8 @@ public class EventWriter {
             // This delivery, not the database: store what can be, park the rest (see EventStore.storeEach).
             LOG.warnf("a delivery could not be stored whole (%s): storing its events one by one", e.getMessage());
             List<String> payloads = envelope.events().stream().map(this::json).toList();
-            stored = CatalogWriter.await(writer.submit(catalog -> EventStore.storeEach(catalog, envelope, payloads),
-                    events));
+            stored = CatalogWriter.await(writer.submit(catalog -> followed(catalog,
+                    EventStore.storeEach(catalog, envelope, payloads)), events));
         }
         Set<RegistryEvent> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
         fresh.addAll(stored.fresh());
@@ -95,6 +102,19 @@ public class EventWriter {
         }
         metrics.parked(stored.parked());
         return stored.result();
+    }
+
+    /** The outboxes hear of the fresh events in the same transaction: both commit or neither. */
+    private EventStore.Stored followed(Catalog catalog, EventStore.Stored stored)
+            throws SQLException {
+        if (!stored.fresh().isEmpty()) {
+            List<RegistryEvent> ordered = new ArrayList<>(stored.fresh());
+            ordered.sort(Comparator.comparing(RegistryEvent::timestamp));
+            for (EventOutbox outbox : outboxes) {
+                outbox.stored(catalog.connection(), ordered);
+            }
+        }
+        return stored;
     }
 
     private String json(RegistryEvent event) {
