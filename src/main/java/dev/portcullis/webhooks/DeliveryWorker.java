@@ -122,8 +122,12 @@ public class DeliveryWorker {
 
     private void poll() {
         long every = config.webhooks().pollEvery().toMillis();
+        long polls = 0;
         while (!stopping) {
             try {
+                if (polls++ % 1_000 == 0) {
+                    forgetOld();
+                }
                 pollOnce();
             } catch (SQLException | RuntimeException e) {
                 LOG.debugf("webhook poll failed: %s", e.getMessage());
@@ -133,6 +137,15 @@ public class DeliveryWorker {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** Finished deliveries (their attempts with them) older than {@code portcullis.webhooks.keep}, a slice at a time. */
+    void forgetOld() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "DELETE FROM webhook_deliveries WHERE finished_at < ? AND status <> 'pending' LIMIT 1000")) {
+            s.setTimestamp(1, Timestamp.from(clock.instant().minus(config.webhooks().keep())));
+            s.executeUpdate();
         }
     }
 
