@@ -9,5 +9,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Durable commits and the production details interval (the test profile fetches every second).
 ./mvnw -B -q test -Dtest=DockerCliBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.durable=true \
-  "-D%test.portcullis.registry.details-every=10s" "$@" 2>&1 \
+  "-D%test.portcullis.registry.details-every=10s" "-D%test.portcullis.webhooks.poll-every=1s" "$@" 2>&1 \
   | grep -E '^(bench|round|median|ratio|profile)' || { echo "the benchmark failed: see target/surefire-reports" >&2; exit 1; }

@@ -43,6 +43,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{- define "portcullis.registryName" -}}{{ include "portcullis.fullname" . }}-registry{{- end }}
 {{- define "portcullis.mariadbName" -}}{{ include "portcullis.fullname" . }}-mariadb{{- end }}
+{{- define "portcullis.redisName" -}}{{ include "portcullis.fullname" . }}-registry-redis{{- end }}
 {{- define "portcullis.managementName" -}}{{ include "portcullis.fullname" . }}-management{{- end }}
 
 {{/* Secret holding events-token, admin-password, tokens-hash-key, session-key and registry-http-secret. */}}
@@ -83,7 +84,46 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
 {{- define "portcullis.image" -}}
-{{- printf "%s:%s" .Values.portcullis.image.repository (default .Chart.AppVersion .Values.portcullis.image.tag) }}
+{{- include "portcullis.imageRef" (dict "ctx" . "ref" (printf "%s:%s" .Values.portcullis.image.repository (default .Chart.AppVersion .Values.portcullis.image.tag))) }}
+{{- end }}
+
+{{/*
+An image reference, moved to global.imageRegistry when that is set (a mirror; Helm passes global to every
+subchart): the reference's own registry host, if it names one, is replaced. Call with (dict "ctx" $ "ref" ref).
+*/}}
+{{- define "portcullis.imageRef" -}}
+{{- $ref := .ref }}
+{{- $registry := (.ctx.Values.global | default dict).imageRegistry }}
+{{- if $registry }}
+{{- $parts := splitList "/" $ref }}
+{{- $first := first $parts }}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq "localhost" $first)) }}
+{{- $ref = join "/" (rest $parts) }}
+{{- end }}
+{{- $ref = printf "%s/%s" (trimSuffix "/" $registry) $ref }}
+{{- end }}
+{{- $ref }}
+{{- end }}
+
+{{/*
+imagePullSecrets of a pod: global.imagePullSecrets, imagePullSecrets and the workload's own (names or {name: ...}).
+Call with (dict "ctx" $ "own" list); renders nothing when there are none.
+*/}}
+{{- define "portcullis.imagePullSecrets" -}}
+{{- $names := list }}
+{{- range concat ((.ctx.Values.global | default dict).imagePullSecrets | default list) (.ctx.Values.imagePullSecrets | default list) (.own | default list) }}
+{{- if kindIs "string" . }}
+{{- $names = append $names . }}
+{{- else }}
+{{- $names = append $names .name }}
+{{- end }}
+{{- end }}
+{{- with uniq $names }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* The public URL of Portcullis: the registry sends clients there for tokens (auth.token.realm). */}}
@@ -93,15 +133,24 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 A value of a generated Secret that must survive `helm upgrade`: the value already stored in the cluster when
-there is one (lookup), otherwise a new random one. Call with (dict "ctx" $ "secret" name "key" key "length" n).
-Under `helm template` lookup finds nothing, so every render generates.
+there is one (lookup), otherwise a new random one. Call with (dict "ctx" $ "secret" name "key" key "length" n
+"value" "the value that brings the Secret instead"). Under `helm template` lookup finds nothing, so every render
+generates, unless secrets.neverGenerate makes that an error.
 */}}
 {{- define "portcullis.keptRandom" -}}
 {{- $existing := lookup "v1" "Secret" .ctx.Release.Namespace .secret }}
 {{- if and $existing $existing.data (hasKey $existing.data .key) }}
 {{- index $existing.data .key }}
 {{- else }}
+{{- include "portcullis.refuseToGenerate" . }}
 {{- randAlphaNum (int .length) | b64enc }}
+{{- end }}
+{{- end }}
+
+{{/* Fails the render when secrets.neverGenerate is set: the chart was about to make up a secret. */}}
+{{- define "portcullis.refuseToGenerate" -}}
+{{- if .ctx.Values.secrets.neverGenerate }}
+{{- fail (printf "secrets.neverGenerate is true and lookup found no Secret %s (helm template, Argo CD and other GitOps tools render without a cluster): create it yourself and set %s (chart README, \"GitOps\")" .secret .value) }}
 {{- end }}
 {{- end }}
 
@@ -115,4 +164,27 @@ capabilities:
     - ALL
 seccompProfile:
   type: RuntimeDefault
+{{- end }}
+
+{{/* Who may reach the public ports when networkPolicy.allowExternal is false: the ingress controller, this release. */}}
+{{- define "portcullis.publicPeers" -}}
+{{- $np := .Values.networkPolicy -}}
+- podSelector:
+    {{- toYaml (default (dict) $np.ingressPodSelector) | nindent 4 }}
+  {{- with $np.ingressNamespaceSelector }}
+  namespaceSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+- podSelector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* host:port of the registry's Redis: the bundled one's Service, or registry.cache.redis.addr. */}}
+{{- define "portcullis.redisAddr" -}}
+{{- if .Values.registry.cache.redis.bundled }}
+{{- printf "%s:6379" (include "portcullis.redisName" .) }}
+{{- else }}
+{{- required "registry.cache.redis.addr (host:port) is required for an external Redis (registry.cache.redis.bundled false)" .Values.registry.cache.redis.addr }}
+{{- end }}
 {{- end }}

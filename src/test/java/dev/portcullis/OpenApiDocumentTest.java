@@ -48,13 +48,21 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void theWebhooksAreDescribed() {
+        assertTrue(document.at("/paths/~1api~1v1~1webhooks/post/operationId").asText().equals("createWebhook"));
+        assertTrue(document.at("/paths/~1api~1v1~1webhooks~1{id}~1ping/post/operationId").asText()
+                .equals("pingWebhook"));
+    }
+
+    @Test
     void eachMergePatchSchemaNamesWhatItsServiceAccepts() {
         Map<String, Set<String>> patchable = Map.of(
                 "UserPatch", Users.PATCHABLE,
                 "TeamPatch", Teams.PATCHABLE,
                 "NamespacePatch", Namespaces.PATCHABLE,
                 "MemberPatch", Set.of("role"),
-                "RepositoryPatch", Set.of("description"));
+                "RepositoryPatch", Set.of("description"),
+                "WebhookPatch", dev.portcullis.webhooks.Webhooks.PATCHABLE);
         patchable.forEach((schema, accepted) -> assertEquals(new TreeSet<>(accepted),
                 names(document.at("/components/schemas/" + schema + "/properties")), schema));
     }

@@ -36,6 +36,54 @@ public interface PortcullisConfig {
 
     Signup signup();
 
+    Webhooks webhooks();
+
+    interface Webhooks {
+        /**
+         * Whether webhooks may target loopback, link-local, private (RFC 1918), unique-local, multicast and
+         * unspecified addresses. Off: such URLs are refused when a webhook is saved, and again at delivery time
+         * against the address the host name resolves to then (DNS rebinding).
+         */
+        @WithDefault("false")
+        boolean allowPrivateTargets();
+
+        /** How long a delivery may take to connect. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** How long a delivery may wait for the receiver's answer, once connected. */
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /** Attempts per delivery; after the last failed one the delivery is marked failed and the next one goes. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** Wait after the first failed attempt; doubled per attempt (with jitter) up to {@link #maxBackoff()}. */
+        @WithDefault("10s")
+        Duration backoff();
+
+        /** Longest wait between two attempts of one delivery. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /** Failed deliveries in a row after which a webhook is disabled (its owners see why). */
+        @WithDefault("5")
+        int disableAfter();
+
+        /** How long finished deliveries and their log are kept. */
+        @WithDefault("14d")
+        Duration keep();
+
+        /** How often each replica looks for deliveries that are due. */
+        @WithDefault("1s")
+        Duration pollEvery();
+
+        /** Deliveries one replica sends at the same time (to different webhooks: each webhook's go in order). */
+        @WithDefault("4")
+        int concurrency();
+    }
+
     interface Admin {
         /** Created at start when no admin exists; an existing admin is never overwritten. */
         Optional<String> username();

@@ -53,15 +53,40 @@ final class EventStore {
     }
 
     /** One delivery to store: deliveries queued together are stored by {@link #storeAll}. */
-    record Delivery(Envelope envelope) implements CatalogWriter.Joinable<Stored> {
+    record Delivery(Envelope envelope, List<EventOutbox> outboxes) implements CatalogWriter.Joinable<Stored> {
 
         @Override
         public List<Stored> applyTogether(Catalog catalog, List<CatalogWriter.Joinable<Stored>> writes)
                 throws SQLException {
             List<Envelope> envelopes = new ArrayList<>(writes.size());
             writes.forEach(w -> envelopes.add(((Delivery) w).envelope()));
-            return storeAll(catalog, envelopes);
+            return followed(catalog, storeAll(catalog, envelopes), outboxes);
         }
+    }
+
+    /**
+     * The outboxes hear of the fresh events of all the deliveries at once, in the same transaction (both commit or
+     * neither): each delivery's in the order they happened, the deliveries in the order they came.
+     */
+    static List<Stored> followed(Catalog catalog, List<Stored> stored, List<EventOutbox> outboxes)
+            throws SQLException {
+        if (outboxes.isEmpty()) {
+            return stored;
+        }
+        List<RegistryEvent> fresh = new ArrayList<>();
+        for (Stored one : stored) {
+            List<RegistryEvent> ordered = new ArrayList<>(one.fresh());
+            ordered.sort(Comparator.comparing(RegistryEvent::timestamp));
+            fresh.addAll(ordered);
+        }
+        if (!fresh.isEmpty()) {
+            for (EventOutbox outbox : outboxes) {
+                for (int from = 0; from < fresh.size(); from += ROWS) {
+                    outbox.stored(catalog.connection(), fresh.subList(from, Math.min(fresh.size(), from + ROWS)));
+                }
+            }
+        }
+        return stored;
     }
 
     /** Stores one delivery in the writer's transaction. */

@@ -8,6 +8,7 @@ import dev.portcullis.registry.CatalogWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.Collections;
@@ -54,6 +55,9 @@ public class EventWriter {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    Instance<EventOutbox> outboxes;
+
     @PostConstruct
     void start() {
         meters.gauge("portcullis.registry.events.queued", pendingDeliveries, AtomicInteger::get);
@@ -70,7 +74,7 @@ public class EventWriter {
             return CompletableFuture.failedFuture(shed());
         }
         pendingDeliveries.incrementAndGet();
-        CompletableFuture<EventStore.Stored> write = writer.submit(new EventStore.Delivery(envelope), events);
+        CompletableFuture<EventStore.Stored> write = writer.submit(new EventStore.Delivery(envelope, outboxes()), events);
         // Counted out before anyone hears back: a sender's next delivery never waits behind its last.
         write.whenComplete((stored, failure) -> {
             pendingEvents.addAndGet(-events);
@@ -88,8 +92,8 @@ public class EventWriter {
                 LOG.warnf("a delivery could not be stored whole (%s): storing its events one by one",
                         failure.getMessage());
                 List<String> payloads = envelope.events().stream().map(this::json).toList();
-                CatalogWriter.whenCommitted(writer.submit(catalog -> EventStore.storeEach(catalog, envelope, payloads),
-                        events), after).whenComplete((one, again) -> {
+                CatalogWriter.whenCommitted(writer.submit(catalog -> EventStore.followed(catalog,
+                        List.of(EventStore.storeEach(catalog, envelope, payloads)), outboxes()).get(0), events), after).whenComplete((one, again) -> {
                             if (again == null) {
                                 result.complete(counted(envelope, one));
                             } else {
@@ -101,6 +105,11 @@ public class EventWriter {
             }
         });
         return result;
+    }
+
+    /** Whatever must commit with the fresh events (the webhooks' outbox). */
+    private List<EventOutbox> outboxes() {
+        return outboxes.stream().toList();
     }
 
     private StoreResult counted(Envelope envelope, EventStore.Stored stored) {

@@ -72,6 +72,11 @@ final class Chart {
      * which leaves hooks out, so a copy of the chart without the hook annotations is rendered instead.
      */
     static List<HasMetadata> testHooks() {
+        return testHooks(Map.of());
+    }
+
+    /** The {@code helm test} hooks rendered with these --set pairs. */
+    static List<HasMetadata> testHooks(Map<String, Object> set) {
         try {
             Path copy = copy();
             try (Stream<Path> hooks = Files.list(copy.resolve("templates/tests"))) {
@@ -79,8 +84,10 @@ final class Chart {
                     Files.writeString(hook, Files.readString(hook).replaceAll("(?m)^\\s*helm\\.sh/hook.*\\n", ""));
                 }
             }
-            String rendered = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE)
-                    .withKubeVersion("1.31.0").call();
+            TemplateCommand template = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE)
+                    .withKubeVersion("1.31.0");
+            set.forEach(template::set);
+            String rendered = template.call();
             return StrictManifests.parse(rendered).stream()
                     .filter(r -> r.getMetadata().getAnnotations() == null
                             || !r.getMetadata().getAnnotations().containsKey("helm.sh/hook"))

@@ -85,7 +85,7 @@ class ChartRegistryTest {
             Container container = chart.registry().getSpec().getTemplate().getSpec().getContainers().get(0);
             Map<String, String> env = environment(chart, container.getEnv());
             env.put("REGISTRY_NOTIFICATIONS_ENDPOINTS", env.get("REGISTRY_NOTIFICATIONS_ENDPOINTS")
-                    .replace("http://portcullis.registry.svc:80", "http://127.0.0.1:" + sink.getAddress().getPort()));
+                    .replace("http://portcullis:80", "http://127.0.0.1:" + sink.getAddress().getPort()));
             ProcessBuilder pb = new ProcessBuilder(registryBinary.toString(), "serve", configFile.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile());
             pb.environment().putAll(env);

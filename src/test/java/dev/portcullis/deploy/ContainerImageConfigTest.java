@@ -106,16 +106,37 @@ class ContainerImageConfigTest {
                 "what Dockerfile.jvm and Dockerfile.native copy");
     }
 
-    /** The argument of the one {@code instruction} line of a Dockerfile; fails if there is not exactly one. */
+    /** A base given as a build argument still defaults to the production base: what a plain docker build uses. */
+    @Test
+    void theJvmBaseIsABuildArgumentDefaultingToTheProductionBase() throws IOException {
+        List<String> lines = Files.readAllLines(DOCKER.resolve("Dockerfile.jvm")).stream().map(String::strip).toList();
+        assertTrue(lines.contains("FROM ${BASE_IMAGE}"), "FROM takes the BASE_IMAGE build argument");
+        assertTrue(lines.indexOf("ARG BASE_IMAGE=" + properties.getProperty("quarkus.jib.base-jvm-image"))
+                < lines.indexOf("FROM ${BASE_IMAGE}"), "declared before FROM with the production base as default");
+    }
+
+    /**
+     * The argument of the one {@code instruction} line of a Dockerfile, {@code ${ARG}} replaced by the default of
+     * its {@code ARG} line (what a build without --build-arg uses); fails if there is not exactly one.
+     */
     static String instruction(String dockerfile, String instruction) throws IOException {
-        List<String> found = Files.readAllLines(DOCKER.resolve(dockerfile)).stream()
-                .map(String::strip)
+        List<String> lines = Files.readAllLines(DOCKER.resolve(dockerfile)).stream().map(String::strip).toList();
+        List<String> found = lines.stream()
                 .filter(l -> l.startsWith(instruction + " "))
                 .map(l -> l.substring(instruction.length()).strip())
                 .toList();
         assertEquals(1, found.size(), () -> dockerfile + ": one " + instruction + " line, found " + found);
-        return found.get(0);
+        String value = found.get(0);
+        for (String line : lines) {
+            Matcher arg = ARG.matcher(line);
+            if (arg.matches()) {
+                value = value.replace("${" + arg.group(1) + "}", arg.group(2));
+            }
+        }
+        return value;
     }
+
+    static final Pattern ARG = Pattern.compile("ARG ([A-Za-z_][A-Za-z0-9_]*)=(.*)");
 
     static Set<String> words(String s) {
         return Arrays.stream(s.strip().split("\\s+")).collect(Collectors.toCollection(TreeSet::new));

@@ -95,7 +95,7 @@ class HelmChartTest {
                 "ConfigMap/portcullis-config", "ConfigMap/portcullis-dashboard", "ConfigMap/portcullis-registry-config",
                 "Deployment/portcullis", "Deployment/portcullis-registry", "StatefulSet/portcullis-mariadb",
                 "Service/portcullis", "Service/portcullis-management", "Service/portcullis-registry",
-                "Service/portcullis-mariadb", "Secret/portcullis-secrets", "Secret/portcullis-token-signing",
+                "Service/portcullis-mariadb", "Service/portcullis-mariadb-headless", "Secret/portcullis-secrets", "Secret/portcullis-token-signing",
                 "Secret/portcullis-database", "PersistentVolumeClaim/portcullis-registry",
                 "ServiceAccount/portcullis-registry", "Ingress/portcullis", "Ingress/portcullis-registry",
                 "NetworkPolicy/portcullis", "NetworkPolicy/portcullis-registry", "NetworkPolicy/portcullis-mariadb",
@@ -212,7 +212,7 @@ class HelmChartTest {
             // notifications: to Portcullis's Service, with the same events token Portcullis checks
             Map<String, EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
             JsonNode endpoint = Chart.yaml(env.get("REGISTRY_NOTIFICATIONS_ENDPOINTS").getValue()).get(0);
-            assertEquals("http://portcullis.registry.svc:80/v2/webhooks/events", endpoint.path("url").asText());
+            assertEquals("http://portcullis:80/v2/webhooks/events", endpoint.path("url").asText());
             assertTrue(r.service("portcullis").getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 80));
             assertEquals("Bearer $(PORTCULLIS_EVENTS_TOKEN)", endpoint.at("/headers/Authorization/0").asText());
             List<String> names = container.getEnv().stream().map(EnvVar::getName).toList();
@@ -244,7 +244,7 @@ class HelmChartTest {
                 .collect(Collectors.toMap(EnvVar::getName, e -> e.getValueFrom().getSecretKeyRef().getName()));
         assertEquals(Map.of("REGISTRY_STORAGE_S3_ACCESSKEY", "registry-s3", "REGISTRY_STORAGE_S3_SECRETKEY", "registry-s3"), keys);
 
-        // no existing secret: the pod's own identity (IRSA, workload identity), no keys at all
+        // no existing secret: no keys at all (the node's instance role; distribution 2.8 has no web identity)
         Chart.Rendered identity = Chart.render(List.of(Chart.HA_S3), Map.of("registry.storage.s3.existingSecret", ""));
         assertTrue(identity.registry().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .noneMatch(e -> e.getName().startsWith("REGISTRY_STORAGE_S3_")));
@@ -253,7 +253,7 @@ class HelmChartTest {
     @Test
     void theExternalDatabaseIsUsedWithItsSecret() {
         Map<String, String> config = haS3.portcullisConfig();
-        assertEquals("jdbc:mariadb://mariadb.databases.svc:3306/portcullis?sslMode=trust", config.get("QUARKUS_DATASOURCE_JDBC_URL"));
+        assertEquals("jdbc:mariadb://mariadb.databases.svc:3306/portcullis?sslMode=verify-full", config.get("QUARKUS_DATASOURCE_JDBC_URL"));
         Map<String, String> refs = haS3.portcullis().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .filter(e -> e.getName().startsWith("QUARKUS_DATASOURCE_"))
                 .collect(Collectors.toMap(EnvVar::getName, e -> e.getValueFrom().getSecretKeyRef().getName()

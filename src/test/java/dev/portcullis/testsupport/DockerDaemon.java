@@ -48,6 +48,23 @@ public final class DockerDaemon implements AutoCloseable {
 
     /** Starts containerd and dockerd with everything under {@code workDir} (removed again by {@link #close()}). */
     public static DockerDaemon start(Path workDir) {
+        return start(workDir, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with {@code env} added to dockerd's environment: {@code HTTPS_PROXY} sends its
+     * registry connections through a proxy that resolves names the machine does not know ({@link HostsProxy}).
+     */
+    public static DockerDaemon start(Path workDir, Map<String, String> env) {
+        return start(workDir, env, "vfs");
+    }
+
+    /**
+     * As above, on {@code storageDriver}: {@code overlay2} where the file system allows overlay mounts (each image
+     * layer is a diff, where {@code vfs} copies the whole root filesystem per layer and per container: minutes for
+     * an image of a few hundred MB on a loaded machine), else {@code vfs}.
+     */
+    public static DockerDaemon start(Path workDir, Map<String, String> env, String storageDriver) {
         Path dockerd = DebianPackages.requireExactly(DOCKERD, "docker.io");
         DebianPackages.requireExactly(DOCKER, "docker.io");
         DockerDaemon daemon = new DockerDaemon(workDir.toAbsolutePath());
@@ -72,13 +89,38 @@ public final class DockerDaemon implements AutoCloseable {
                     "-H", "unix://" + daemon.socket(),
                     "--pidfile", daemon.workDir.resolve("docker.pid").toString(),
                     "--iptables=false", "--ip-forward=false", "--ip-masq=false", "--bridge=none",
-                    "--storage-driver=vfs"), Map.of(), daemon.workDir, daemon.log);
+                    "--storage-driver=" + storageDriver), env, daemon.workDir, daemon.log);
             daemon.awaitReady();
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
         }
         return daemon;
+    }
+
+    /** {@code overlay2} when an overlay mount works under {@code dir} (ext4, xfs...), else {@code vfs}. */
+    public static String fastestStorageDriver(Path dir) {
+        Path probe = dir.resolve("overlay-probe-" + System.nanoTime());
+        try {
+            for (String d : List.of("lower", "upper", "work", "merged")) {
+                Files.createDirectories(probe.resolve(d));
+            }
+            Path log = Processes.sharedLogDir().resolve("overlay-probe.log");
+            int rc = Processes.run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + probe.resolve("lower")
+                    + ",upperdir=" + probe.resolve("upper") + ",workdir=" + probe.resolve("work"),
+                    probe.resolve("merged").toString()), Map.of(), null, log, Duration.ofSeconds(30));
+            if (rc == 0) {
+                Processes.run(List.of("umount", probe.resolve("merged").toString()), Map.of(), null, log,
+                        Duration.ofSeconds(30));
+            }
+            return rc == 0 && Mounts.under(probe).isEmpty() ? "overlay2" : "vfs";
+        } catch (IOException e) {
+            return "vfs";
+        } finally {
+            if (Mounts.under(probe).isEmpty()) {
+                Processes.deleteTree(probe);
+            }
+        }
     }
 
     public Path socket() {
@@ -100,7 +142,7 @@ public final class DockerDaemon implements AutoCloseable {
 
     /** {@code docker <args>} against this daemon. */
     public CliResult docker(String... args) {
-        return docker(null, args);
+        return docker((Path) null, args);
     }
 
     /** {@code docker <args>} with stdin from {@code stdin} (for {@code --password-stdin}). */
@@ -108,6 +150,19 @@ public final class DockerDaemon implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(DOCKER.toString()));
         command.addAll(List.of(args));
         return CliResult.run("docker", Containerd.verb(args), command, env(), stdin, DOCKER_TIMEOUT);
+    }
+
+    /**
+     * {@code docker <args>} with {@code extraEnv} added to the CLI's environment: {@code docker run -e NAME} (no
+     * value) passes such a variable on to the container, so values with newlines, or secrets, never appear in
+     * the command line.
+     */
+    public CliResult dockerWithEnv(Map<String, String> extraEnv, String... args) {
+        List<String> command = new ArrayList<>(List.of(DOCKER.toString()));
+        command.addAll(List.of(args));
+        Map<String, String> env = new java.util.HashMap<>(extraEnv);
+        env.putAll(env());
+        return CliResult.run("docker", Containerd.verb(args), command, env, null, DOCKER_TIMEOUT);
     }
 
     /** {@code docker login HOST -u USER --password-stdin}, the secret written to a 0600 file for stdin. */
@@ -125,7 +180,14 @@ public final class DockerDaemon implements AutoCloseable {
      * online); {@code FROM} an imported image and {@code COPY} lines need no network.
      */
     public CliResult build(Path context, String ref) {
-        List<String> command = List.of(DOCKER.toString(), "build", "--network", "none", "-t", ref, context.toString());
+        return build(context, ref, List.of());
+    }
+
+    /** As {@link #build(Path, String)}, with more options ({@code -f FILE}, {@code --build-arg NAME=VALUE}). */
+    public CliResult build(Path context, String ref, List<String> options) {
+        List<String> command = new ArrayList<>(List.of(DOCKER.toString(), "build", "--network", "none", "-t", ref));
+        command.addAll(options);
+        command.add(context.toString());
         Map<String, String> env = new java.util.HashMap<>(env());
         env.put("DOCKER_BUILDKIT", "0");
         return CliResult.run("docker", "build", command, env, null, DOCKER_TIMEOUT);

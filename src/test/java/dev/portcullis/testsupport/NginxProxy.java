@@ -19,7 +19,12 @@ import java.util.Map;
 public final class NginxProxy implements AutoCloseable {
 
     /** What one virtual host serves: its certificate, and {@code path → backend port} (longest prefix first). */
-    public record Site(String host, TestCa.Issued certificate, Map<String, Integer> backends, boolean largeUploads) {
+    public record Site(String host, TestCa.Issued certificate, Map<String, Integer> backends, boolean largeUploads,
+            List<String> directives) {
+
+        public Site(String host, TestCa.Issued certificate, Map<String, Integer> backends, boolean largeUploads) {
+            this(host, certificate, backends, largeUploads, List.of());
+        }
     }
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -106,6 +111,8 @@ public final class NginxProxy implements AutoCloseable {
                                 proxy_send_timeout 600s;
                         """);
             }
+            // Directives of the site's own, e.g. what an Ingress's ingress-nginx annotations ask for.
+            site.directives().forEach(d -> conf.append("        ").append(d).append(";\n"));
             site.backends().entrySet().stream()
                     .sorted((a, b) -> b.getKey().length() - a.getKey().length())
                     .forEach(route -> conf.append("""
