@@ -29,7 +29,9 @@ public final class HaproxyBalancer implements AutoCloseable {
     private final int port;
     private final Process process;
 
-    private HaproxyBalancer(Path dir, int port, List<Backend> backends) {
+    private HaproxyBalancer(Path relativeOrAbsolute, int port, List<Backend> backends) {
+        // haproxy runs in that directory: a relative path to its configuration would be resolved twice.
+        Path dir = relativeOrAbsolute.toAbsolutePath();
         this.dir = dir;
         this.port = port;
         Path haproxy = DebianPackages.require("haproxy", "haproxy");
