@@ -86,9 +86,12 @@ public class Users {
      * somebody always will (only admins delete accounts, never the last enabled admin), so a plain read answering
      * "somebody" is final and spares the lock; "nobody" is asked again under it.
      *
-     * @param locked take {@code signup_lock}'s row first: sign-ups deciding this wait here, each until the one
+     * @param locked write {@code signup_lock}'s row first: sign-ups deciding this wait here, each until the one
      *               before has committed, and then read with a locking read, which sees the latest committed rows
-     *               whatever the isolation level (a plain read could answer from an older snapshot)
+     *               whatever the isolation level (a plain read could answer from an older snapshot). A write, not a
+     *               {@code SELECT … FOR UPDATE}: on Galera a locking read locks nothing on the other nodes, while two
+     *               writes of the row on two nodes certify against each other, so the later sign-up is rolled back
+     *               (1213) and run again by {@link dev.portcullis.core.RetryOnConflict}, when it sees the first
      */
     private static boolean nobodyYet(boolean locked) {
         var em = User.getEntityManager();
@@ -96,7 +99,7 @@ public class Users {
         if (!locked) {
             return em.createNativeQuery(somebody).getResultList().isEmpty();
         }
-        em.createNativeQuery("SELECT id FROM signup_lock WHERE id = 1 FOR UPDATE").getResultList();
+        em.createNativeQuery("UPDATE signup_lock SET claims = claims + 1 WHERE id = 1").executeUpdate();
         return em.createNativeQuery(somebody + " LOCK IN SHARE MODE").getResultList().isEmpty();
     }
 

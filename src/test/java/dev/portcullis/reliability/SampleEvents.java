@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Registry notifications as distribution 2.8 writes them (see {@code samples/push-event.json}). */
-final class SampleEvents {
+public final class SampleEvents {
 
     static final String MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
     static final String MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -16,7 +16,7 @@ final class SampleEvents {
     }
 
     /** A manifest push by tag: an event, an activity and a tag in the catalog. */
-    static String manifestPush(String id, String repository, String tag, String digest, Instant at) {
+    public static String manifestPush(String id, String repository, String tag, String digest, Instant at) {
         return """
                 {"id":"%s","timestamp":"%s","action":"push",
                  "target":{"mediaType":"%s","size":418,"digest":"%s","length":418,
@@ -70,7 +70,7 @@ final class SampleEvents {
     }
 
     /** {@code {"events":[...]}} around already serialised events. */
-    static String envelope(List<String> events) {
+    public static String envelope(List<String> events) {
         return "{\"events\":[" + String.join(",", events) + "]}";
     }
 }

@@ -48,11 +48,11 @@ public class Authenticator {
             return new Authentication.Rejected();
         }
         String account = username.toLowerCase();
-        checkThrottle(account, address);
+        LoginThrottle.Standing standing = checkThrottle(account, address);
         Authentication result = secret.startsWith(TOKEN_PREFIX)
                 ? byToken(username, secret)
                 : byPassword(username, secret);
-        record(result, account, address);
+        record(result, account, address, standing);
         return result;
     }
 
@@ -61,9 +61,9 @@ public class Authenticator {
         if (secret == null || !secret.startsWith(TOKEN_PREFIX) || secret.length() > 1024) {
             return new Authentication.Rejected();
         }
-        checkThrottle(null, address);
+        LoginThrottle.Standing standing = checkThrottle(null, address);
         Authentication result = byToken(null, secret);
-        record(result, null, address);
+        record(result, null, address, standing);
         return result;
     }
 
@@ -126,20 +126,20 @@ public class Authenticator {
     }
 
     /** A 429 while the account or the address is slowed down (see {@link LoginThrottle}). */
-    public void checkThrottle(String account, String address) {
+    public LoginThrottle.Standing checkThrottle(String account, String address) {
         try {
-            throttle.check(account, address);
+            return throttle.check(account, address);
         } catch (LoginThrottle.TooManyAttempts e) {
             throw Refusal.throttled("too many failed sign-ins, retry in " + e.retryAfterSeconds() + " s",
                     Duration.ofSeconds(e.retryAfterSeconds()));
         }
     }
 
-    private void record(Authentication result, String account, String address) {
+    private void record(Authentication result, String account, String address, LoginThrottle.Standing standing) {
         if (result instanceof Authentication.Rejected) {
             throttle.failed(account, address);
         } else if (account != null) {
-            throttle.succeeded(account);
+            throttle.succeeded(account, standing);
         }
     }
 }

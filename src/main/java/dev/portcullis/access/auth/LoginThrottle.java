@@ -1,14 +1,20 @@
 package dev.portcullis.access.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.core.Conflicts;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.PersistenceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,17 +25,18 @@ import org.jboss.logging.Logger;
  * the password, which is what makes guessing slow. The throttle never looks accounts up: it counts the
  * names it is given, so a name that exists and one that does not are treated the same.
  *
- * <p>Caller's order: {@link #check}, then verify the password, then {@link #failed} or {@link #succeeded}.
+ * <p>The counters are rows of {@code login_failures}, so every replica sees every failure (ADR 0006): written on
+ * failures only, read by primary key on each check, keyed by an HMAC of the name or address.
+ *
+ * <p>Caller's order: {@link #check}, then verify the password, then {@link #failed} or {@link #succeeded} with
+ * what check answered.
  */
 @ApplicationScoped
 public class LoginThrottle {
 
     private static final Logger LOG = Logger.getLogger(LoginThrottle.class);
 
-    /** Keys tracked per map; least-used keys are dropped beyond this, so millions of names fit in bounded memory. */
-    static final int MAX_KEYS = 100_000;
-
-    /** Longer keys are cut, so memory is bounded in bytes and not only in entries (usernames are at most 64). */
+    /** Longer keys are cut: usernames are at most 64, and a key is hashed from at most this many characters. */
     static final int MAX_KEY_LENGTH = 128;
 
     /**
@@ -78,110 +85,179 @@ public class LoginThrottle {
         }
     }
 
-    /** The failures of one key. Immutable: replaced as a whole inside an atomic compute. */
-    private record Failures(int count, long lastFailureMillis, long blockedUntilMillis) {
+    /** What {@link #check} read: whether the account has failures on record, so a success knows to clear them. */
+    public record Standing(boolean accountHasFailures) {
+
+        static final Standing CLEAN = new Standing(false);
     }
 
+    static final int ACCOUNT = 0;
+    static final int ADDRESS = 1;
+
+    /** Writes lost to a concurrent one on another Galera node (1213) are tried again this many times. */
+    private static final int ATTEMPTS = 5;
+
+    private static final String READ = """
+            SELECT kind, blocked_until_ms FROM login_failures
+            WHERE (kind = 0 AND subject = ?) OR (kind = 1 AND subject = ?)""";
+
+    /**
+     * One failure, in one statement: atomic on its row whatever the number of replicas (on Galera, two of them on
+     * two nodes certify against each other and the loser is tried again). MariaDB evaluates the assignments left to
+     * right, each seeing the ones before: {@code failures} is the new count when {@code blocked_until_ms} is set,
+     * and {@code last_failure_ms} is replaced last because the count reads the old one. The same rules as
+     * {@link #backoffMillis}: the window restarts with each failure, the block doubles from the first backoff up
+     * to the cap, and never shortens.
+     */
+    private static final String COUNT = """
+            INSERT INTO login_failures (kind, subject, failures, last_failure_ms, blocked_until_ms)
+            VALUES (?, ?, 1, ?, ?)
+            ON DUPLICATE KEY UPDATE
+              failures = IF(? - last_failure_ms >= ?, 1, LEAST(failures + 1, 2147483647)),
+              blocked_until_ms = IF(failures > ?,
+                  GREATEST(blocked_until_ms, ? + LEAST(?, ? << LEAST(failures - ? - 1, 40))), blocked_until_ms),
+              last_failure_ms = ?""";
+
+    private final DataSource dataSource;
+    private final SecretHasher keys;
     private final Clock clock;
     private final Limits limits;
-    private final Cache<String, Failures> accounts;
-    private final Cache<String, Failures> addresses;
 
     @Inject
-    public LoginThrottle(PortcullisConfig config) {
-        this(Clock.systemUTC(), new Limits(Limits.DEFAULTS.freeFailuresPerAccount(),
+    public LoginThrottle(AgroalDataSource dataSource, SecretHasher keys, PortcullisConfig config) {
+        this(dataSource, keys, Clock.systemUTC(), new Limits(Limits.DEFAULTS.freeFailuresPerAccount(),
                 config.login().freeFailuresPerAddress(), Limits.DEFAULTS.window(), Limits.DEFAULTS.firstBackoff(),
                 Limits.DEFAULTS.maxBackoff()));
     }
 
-    LoginThrottle(Clock clock, Limits limits) {
+    LoginThrottle(DataSource dataSource, SecretHasher keys, Clock clock, Limits limits) {
+        this.dataSource = dataSource;
+        this.keys = keys;
         this.clock = clock;
         this.limits = limits;
-        // Two maps, so an account named like an address never shares its counter.
-        this.accounts = boundedMap(clock, limits.window());
-        this.addresses = boundedMap(clock, limits.window());
     }
 
-    /** Throws TooManyAttempts (with the seconds to wait) when this account or address is blocked now. */
-    public void check(String account, String address) {
+    /**
+     * Throws TooManyAttempts (with the seconds to wait) when this account or address is blocked now. One read of at
+     * most two rows by primary key; nothing written.
+     */
+    public Standing check(String account, String address) {
+        byte[] accountKey = key(ACCOUNT, accountKey(account));
+        byte[] addressKey = key(ADDRESS, addressKey(address));
+        if (accountKey == null && addressKey == null) {
+            return Standing.CLEAN;
+        }
         long now = clock.millis();
-        long waitMillis = Math.max(
-                remainingBlock(accounts, accountKey(account), now),
-                remainingBlock(addresses, addressKey(address), now));
+        long waitMillis = 0;
+        boolean accountHasFailures = false;
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ)) {
+            s.setBytes(1, accountKey);
+            s.setBytes(2, addressKey);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    accountHasFailures |= rs.getInt(1) == ACCOUNT;
+                    waitMillis = Math.max(waitMillis, rs.getLong(2) - now);
+                }
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot read the sign-in failures", e);
+        }
         if (waitMillis > 0) {
             // Rounded up: retrying after the advertised time must succeed.
             throw new TooManyAttempts((waitMillis + 999) / 1000);
         }
+        return new Standing(accountHasFailures);
     }
 
     public void failed(String account, String address) {
         long now = clock.millis();
-        count(accounts, accountKey(account), limits.freeFailuresPerAccount(), now, "an account");
-        count(addresses, addressKey(address), limits.freeFailuresPerAddress(), now, "an address");
+        count(ACCOUNT, accountKey(account), limits.freeFailuresPerAccount(), now, "an account");
+        count(ADDRESS, addressKey(address), limits.freeFailuresPerAddress(), now, "an address");
     }
 
-    /** Forgets the account's failures. The address keeps its count: a guesser behind the same NAT could
-     *  otherwise reset it by logging in to an account of their own. */
-    public void succeeded(String account) {
+    /**
+     * Forgets the account's failures, if {@link #check} found any: a correct sign-in of an account without failures
+     * writes nothing. The address keeps its count: a guesser behind the same NAT could otherwise reset it by logging
+     * in to an account of their own.
+     */
+    public void succeeded(String account, Standing standing) {
         String key = accountKey(account);
-        if (key != null) {
-            accounts.invalidate(key);
+        if (key == null || !standing.accountHasFailures()) {
+            return;
+        }
+        write("DELETE FROM login_failures WHERE kind = 0 AND subject = ?", s -> s.setBytes(1, key(ACCOUNT, key)));
+    }
+
+    /** Deletes the rows of keys quiet for a window (they count from zero again anyway); run by every replica. */
+    @Scheduled(every = "5m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void forgetQuietKeys() {
+        long before = clock.millis() - limits.window().toMillis();
+        try {
+            write("DELETE FROM login_failures WHERE last_failure_ms <= ? LIMIT 10000", s -> s.setLong(1, before));
+        } catch (PersistenceException e) {
+            // Two replicas deleting the same rows, or the database away: the next run deletes them.
+            LOG.debugf("login throttle: quiet keys not deleted this time: %s", e.getMessage());
         }
     }
 
-    /** Keys currently held, after pending evictions; for tests of the memory bound. */
+    /** Rows held, for tests of the clean-up. */
     long trackedKeys() {
-        accounts.cleanUp();
-        addresses.cleanUp();
-        return accounts.estimatedSize() + addresses.estimatedSize();
-    }
-
-    private static Cache<String, Failures> boundedMap(Clock clock, Duration window) {
-        return Caffeine.newBuilder()
-                // Size-based eviction keeps frequently hit keys (the account under attack) over
-                // one-off names, so a flood of random names does not wash a real block out.
-                .maximumSize(MAX_KEYS)
-                .expireAfterAccess(window)
-                // Expiry follows the same clock as the counting, so both agree (and tests move both).
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                // Housekeeping on the caller's thread: tiny, and no surprise work on the common pool.
-                .executor(Runnable::run)
-                .build();
-    }
-
-    private static long remainingBlock(Cache<String, Failures> map, String key, long now) {
-        if (key == null) {
-            return 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT COUNT(*) FROM login_failures"); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new PersistenceException(e);
         }
-        Failures failures = map.getIfPresent(key);
-        return failures == null ? 0 : Math.max(0, failures.blockedUntilMillis() - now);
     }
 
-    private void count(Cache<String, Failures> map, String key, int free, long now, String kind) {
+    private void count(int kind, String key, int free, long now, String what) {
         if (key == null) {
             return;
         }
-        // compute() on the map view is atomic per key: concurrent failures are never lost.
-        Failures after = map.asMap().compute(key, (k, before) -> next(before, free, now));
-        if (after.count() > free && LOG.isDebugEnabled()) {
-            // Never the name or address itself: a name may be a password typed into the wrong field.
-            LOG.debugf("login throttle: %s is blocked for %d ms after %d failures",
-                    kind, after.blockedUntilMillis() - now, after.count());
+        byte[] subject = key(kind, key);
+        long blockedAtOnce = free < 1 ? now + backoffMillis(1) : 0;
+        write(COUNT, s -> {
+            s.setInt(1, kind);
+            s.setBytes(2, subject);
+            s.setLong(3, now);
+            s.setLong(4, blockedAtOnce);
+            s.setLong(5, now);
+            s.setLong(6, limits.window().toMillis());
+            s.setInt(7, free);
+            s.setLong(8, now);
+            s.setLong(9, limits.maxBackoff().toMillis());
+            s.setLong(10, limits.firstBackoff().toMillis());
+            s.setInt(11, free);
+            s.setLong(12, now);
+        });
+        // Never the name or address itself: a name may be a password typed into the wrong field.
+        LOG.tracef("login throttle: a failure of %s counted", what);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement s) throws SQLException;
+    }
+
+    /** One autocommitted statement, tried again when another node's concurrent write of the row won (1213). */
+    private void write(String sql, Binder binder) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+                binder.bind(s);
+                s.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                if (attempt >= ATTEMPTS || !Conflicts.isConflict(e)) {
+                    throw new PersistenceException("cannot record the sign-in failure", e);
+                }
+                Conflicts.pause(attempt);
+            }
         }
     }
 
-    private Failures next(Failures before, int free, long now) {
-        // The window restarts with each failure, so a key is forgotten after a quiet window. Unlike a
-        // fixed window this gives a persistent guesser no fresh allowance at a boundary, and it needs
-        // no list of timestamps per key.
-        boolean forgotten = before == null || now - before.lastFailureMillis() >= limits.window().toMillis();
-        int count = forgotten ? 1 : saturatingIncrement(before.count());
-        long blockedUntil = before == null ? 0 : before.blockedUntilMillis();
-        if (count > free) {
-            // max(): two requests that passed check() together must not shorten each other's block.
-            blockedUntil = Math.max(blockedUntil, now + backoffMillis(count - free));
-        }
-        return new Failures(count, now, blockedUntil);
+    /** The HMAC of kind and key under the tokens hash key, the same on every replica (from the Secret). */
+    private byte[] key(int kind, String key) {
+        return key == null ? null : keys.hash((kind == ACCOUNT ? "login-account:" : "login-address:") + key);
     }
 
     /** firstBackoff for the first failure beyond the allowance, doubling with each further one, up to maxBackoff. */
@@ -192,10 +268,6 @@ public class LoginThrottle {
             wait = wait > max / 2 ? max : wait * 2;
         }
         return Math.min(wait, max);
-    }
-
-    private static int saturatingIncrement(int count) {
-        return count == Integer.MAX_VALUE ? count : count + 1;
     }
 
     private static String accountKey(String account) {
