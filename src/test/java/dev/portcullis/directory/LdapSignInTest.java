@@ -229,6 +229,18 @@ class LdapSignInTest {
     }
 
     @Test
+    void adminsSeeWhereEachAccountComesFrom() {
+        token("heidi", PASSWORD, "repository:heidi/app:pull").then().statusCode(200);
+        Response signedIn = signInForm().formParam("j_username", TestUsers.ADMIN)
+                .formParam("j_password", TestUsers.ADMIN_PASSWORD).post("/j_security_check");
+        String page = given().redirects().follow(false)
+                .cookie("portcullis-session", signedIn.getCookie("portcullis-session")).get("/admin")
+                .then().statusCode(200).extract().asString();
+        assertTrue(page.contains("<td class=\"source-ldap\">ldap</td>"), "heidi's row says ldap");
+        assertTrue(page.contains("<td class=\"source-local\">local</td>"), "the admin's row says local");
+    }
+
+    @Test
     void aDirectoryThatIsDownOrHangsAnswers503AndLocalAccountsGoOn() throws Exception {
         Slapd slapd = SlapdResource.slapd();
         token("bob", PASSWORD, "repository:bob/app:pull").then().statusCode(200);
