@@ -36,6 +36,10 @@ public class TeamMember extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public Role role;
 
+    /** Made by the directory's groups (a sync may take it away again), not by an owner. */
+    @Column(name = "from_directory")
+    public boolean fromDirectory;
+
     @Generated // the database's default, read back so that a 201 shows what a GET shows
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;

@@ -68,6 +68,30 @@ public class Teams {
         return team;
     }
 
+    /**
+     * The team a directory group maps to, made at the first sync or sign-in that needs it: no owner (the directory
+     * names its members, admins manage it), and its namespace of the same name when that name is free.
+     */
+    @Transactional
+    public Team ensureForDirectory(String name) {
+        Team existing = Team.findByName(name).orElse(null);
+        if (existing != null) {
+            return existing;
+        }
+        if (!RepositoryName.isComponent(name) || name.length() > 255 || User.findByUsername(name).isPresent()) {
+            throw Refusal.invalid("the directory's team '" + name + "' is outside the name grammar or taken by a user");
+        }
+        Team team = new Team();
+        team.name = name;
+        team.persist();
+        if (Namespace.findByName(name).isEmpty()) {
+            Namespace.ofTeam(name, team, Visibility.PRIVATE, null).persist();
+        }
+        Team.flush();
+        changes.fire(new AccessChanged("team.create", "directory", null, name, null, "for a directory group"));
+        return team;
+    }
+
     /** A team the subject may see: 404 for the others, so team names do not leak. */
     @Transactional
     public Team visible(Subject subject, String name) {

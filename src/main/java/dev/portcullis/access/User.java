@@ -4,6 +4,8 @@ import dev.portcullis.access.policy.Subject;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -30,6 +32,18 @@ public class User extends PanacheEntityBase {
     /** bcrypt; null for bots, which have no password. */
     @Column(name = "password_hash")
     public String passwordHash;
+
+    /** Who holds the password: here (local), the LDAP directory, the OpenID Connect provider. */
+    @Enumerated(EnumType.STRING)
+    public AccountSource source = AccountSource.LOCAL;
+
+    /** The account's identity at its source: an LDAP DN, an OpenID Connect subject; null for local accounts. */
+    @Column(name = "external_id")
+    public String externalId;
+
+    /** Disabled by a sync because the directory no longer finds the person; the directory may enable it again. */
+    @Column(name = "disabled_by_directory")
+    public boolean disabledByDirectory;
 
     public boolean admin;
     public boolean enabled = true;

@@ -45,6 +45,31 @@ public class Users {
         }
         checkEmail(email);
         checkDisplayName(displayName);
+        User user = insert(actor, username, bot ? null : hasher.hash(password), email, displayName, admin, bot,
+                AccountSource.LOCAL, null);
+        return user;
+    }
+
+    /**
+     * A person from the directory or the identity provider, at their first sign-in: a personal namespace, no
+     * password here. What the directory says that this house cannot keep (an email it would refuse, a display name
+     * too long) is left out rather than refusing the person.
+     */
+    @Transactional
+    public User createExternal(AccountSource source, String externalId, String username, String email,
+            String displayName) {
+        if (source == AccountSource.LOCAL) {
+            throw new IllegalArgumentException("local accounts are made by create");
+        }
+        if (!RepositoryName.isComponent(username) || username.length() > MAX_USERNAME) {
+            throw Refusal.invalid("the directory's name '" + username + "' is outside the registry's name grammar");
+        }
+        return insert(source.label(), username, null, validEmail(email), validDisplayName(displayName), false, false,
+                source, externalId);
+    }
+
+    private User insert(String actor, String username, String passwordHash, String email, String displayName,
+            boolean admin, boolean bot, AccountSource source, String externalId) {
         if (User.findByUsername(username).isPresent() || Namespace.findByName(username).isPresent()
                 || Team.findByName(username).isPresent()) {
             throw Refusal.conflict("the name '" + username + "' is taken");
@@ -53,9 +78,11 @@ public class Users {
         user.username = username;
         user.email = email;
         user.displayName = displayName;
-        user.passwordHash = bot ? null : hasher.hash(password);
+        user.passwordHash = passwordHash;
         user.admin = admin;
         user.bot = bot;
+        user.source = source;
+        user.externalId = externalId;
         user.persist();
         if (!bot) {
             Namespace.personal(user).persist();
@@ -63,8 +90,22 @@ public class Users {
         // A concurrent create of the same name fails here, inside the call, as a 409 (see ErrorResponses).
         User.flush();
         changes.fire(new AccessChanged(bot ? "bot.create" : "user.create", actor, null, null, username,
-                admin ? "as admin" : null));
+                admin ? "as admin" : source == AccountSource.LOCAL ? null : "from " + source.label()));
         return user;
+    }
+
+    /** The directory's email when this house accepts it, otherwise none. */
+    public static String validEmail(String email) {
+        try {
+            checkEmail(email);
+            return email;
+        } catch (Refusal.Invalid e) {
+            return null;
+        }
+    }
+
+    public static String validDisplayName(String displayName) {
+        return displayName == null || displayName.length() <= 255 ? displayName : displayName.substring(0, 255);
     }
 
     public User create(String actor, String username, String password, String email, boolean admin) {
@@ -132,6 +173,10 @@ public class Users {
         if (patch.has("password")) {
             if (user.bot) {
                 throw Refusal.invalid("bots have no password");
+            }
+            if (user.source != AccountSource.LOCAL) {
+                throw Refusal.invalid(username + "'s password is kept by " + (user.source == AccountSource.LDAP
+                        ? "the LDAP directory" : "the identity provider") + ": change it there");
             }
             checkPassword(patch.text("password"));
             user.passwordHash = hasher.hash(patch.text("password"));

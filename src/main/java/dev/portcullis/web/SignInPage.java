@@ -48,8 +48,11 @@ public class SignInPage {
     @GET
     @Path("login")
     public TemplateInstance login(@RestQuery boolean error, @RestQuery boolean wait, @RestQuery boolean ended,
-            @RestQuery boolean signedOut, @RestQuery boolean created, @RestQuery boolean passwordChanged) {
-        String problem = wait ? "Too many failed sign-ins: wait a little before the next attempt."
+            @RestQuery boolean signedOut, @RestQuery boolean created, @RestQuery boolean passwordChanged,
+            @RestQuery boolean unavailable) {
+        String problem = unavailable ? "Your sign-in could not be checked: the company directory cannot be reached just"
+                + " now. Try again in a minute; local accounts can still sign in."
+                : wait ? "Too many failed sign-ins: wait a little before the next attempt."
                 : error ? "Sign-in failed: wrong username or password, or a disabled account." : null;
         String notice = ended ? "Your session has ended: please sign in again."
                 : signedOut ? "You are signed out everywhere: every web session of yours has ended, in every browser."

@@ -52,6 +52,10 @@ public class WebErrors implements ErrorPages {
         if (failure.status() == 401) {
             return web.signIn(false);
         }
+        if (failure.status() == 503 && request.path().endsWith(SIGN_IN_POST)) {
+            // The directory did not answer the sign-in (or the database failed): back to the form, saying so.
+            return Response.seeOther(URI.create("/login?unavailable=true")).build();
+        }
         String detail = failure.status() == Failures.UNEXPECTED
                 ? "something went wrong on our side; the server log has the details"
                 : error instanceof Refusal ? failure.detail()
@@ -72,6 +76,10 @@ public class WebErrors implements ErrorPages {
         }
         // A refused sign-in form: back to it, saying only whether to wait (the throttle's 429) or not.
         boolean throttled = Failures.causeOf(e, Refusal.Throttled.class) != null;
+        if (Failures.causeOf(e, Refusal.Unavailable.class) != null) {
+            // The directory (or the database) did not answer: not the password's fault, and local accounts still work.
+            return Response.seeOther(URI.create("/login?unavailable=true")).build();
+        }
         return Response.seeOther(URI.create(throttled ? "/login?error=true&wait=true" : "/login?error=true")).build();
     }
 

@@ -23,9 +23,12 @@ public final class ApiViews {
 
     @RegisterForReflection
     public record UserView(String username, String email, String displayName, boolean admin, boolean enabled,
-            boolean bot, Instant createdAt) {
+            boolean bot, @Schema(description = "who holds the password: local (here), ldap (the directory) or oidc"
+                    + " (the identity provider)", enumeration = {"local", "ldap", "oidc"}) String source,
+            Instant createdAt) {
         public static UserView of(User u) {
-            return new UserView(u.username, u.email, u.displayName, u.admin, u.enabled, u.bot, u.createdAt);
+            return new UserView(u.username, u.email, u.displayName, u.admin, u.enabled, u.bot, u.source.label(),
+                    u.createdAt);
         }
     }
 

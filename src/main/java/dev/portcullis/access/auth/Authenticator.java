@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * Checks credentials for the token endpoint and the API alike: a password (bcrypt) or an application token
@@ -29,6 +31,12 @@ public class Authenticator {
 
     @Inject
     Credentials credentials;
+
+    @Inject
+    PasswordDirectory directory;
+
+    @Inject
+    VerifiedDirectoryPasswords directoryPasswords;
 
     /**
      * Passwords verified lately: a client sending the same correct password on every request pays bcrypt once
@@ -94,6 +102,11 @@ public class Authenticator {
 
     private Authentication byPassword(String username, String password) {
         Credentials.Account user = credentials.account(username).orElse(null);
+        // A local account's password is checked here, whatever the directory holds: a local admin can always sign
+        // in. The directory is asked for every other name, and for the accounts it made.
+        if (directory.enabled() && (user == null || user.fromLdap())) {
+            return byDirectory(username, password);
+        }
         if (user == null || user.passwordHash() == null) {
             hasher.matchDecoy(password); // the same time as a real check: no account enumeration by timing
             return new Authentication.Rejected();
@@ -104,6 +117,37 @@ public class Authenticator {
                 return new Authentication.Rejected();
             }
             verified.put(key, user.passwordHash());
+        }
+        return user.enabled()
+                ? new Authentication.Authenticated(user.id(), user.subject(), null)
+                : new Authentication.Disabled(user.username());
+    }
+
+    /**
+     * A directory password: the directory binds as the person (no bind with an empty password, which LDAP takes
+     * as anonymous, RFC 4513 §5.1.2), unless the same password opened the account lately.
+     */
+    private Authentication byDirectory(String username, String password) {
+        if (password.isEmpty()) {
+            hasher.matchDecoy(password);
+            return new Authentication.Rejected();
+        }
+        String name = username.toLowerCase(Locale.ROOT);
+        byte[] proof = secrets.hash("directory\0" + name + '\0' + password);
+        long userId = directoryPasswords.userIdFor(name, proof);
+        if (userId < 0) {
+            OptionalLong signedIn = directory.signIn(username, password);
+            if (signedIn.isEmpty()) {
+                directoryPasswords.forget(name);
+                return new Authentication.Rejected();
+            }
+            userId = signedIn.getAsLong();
+            directoryPasswords.remember(name, proof, userId);
+        }
+        Credentials.Account user = credentials.account(userId).orElse(null);
+        if (user == null) {
+            directoryPasswords.forget(name);
+            return new Authentication.Rejected();
         }
         return user.enabled()
                 ? new Authentication.Authenticated(user.id(), user.subject(), null)

@@ -34,7 +34,12 @@ class Credentials {
 
     /** An account as authentication needs it. */
     record Account(long id, String username, String passwordHash, boolean admin, boolean enabled, boolean bot,
-            int sessionEpoch) {
+            int sessionEpoch, String source) {
+
+        /** Whether the LDAP directory holds this account's password. */
+        boolean fromLdap() {
+            return "LDAP".equals(source);
+        }
 
         Subject subject() {
             return new Subject(username, admin, enabled, bot, Subject.TokenRestriction.NONE);
@@ -66,7 +71,7 @@ class Credentials {
     }
 
     private Optional<Account> account(String where, Object key) {
-        String sql = "SELECT id, username, password_hash, admin, enabled, bot, session_epoch FROM users WHERE " + where;
+        String sql = "SELECT id, username, password_hash, admin, enabled, bot, session_epoch, source FROM users WHERE " + where;
         try (Connection c = dataSource.getConnection()) {
             Optional<Account> found = account(c, sql, key);
             // Not found: perhaps created a moment ago through another replica on another Galera node.
@@ -88,7 +93,7 @@ class Credentials {
     Optional<Token> token(byte[] hash) {
         // expires_at is a DATETIME in UTC (V5); last use is written once a minute at most (Authenticator).
         String sql = """
-                SELECT u.id, u.username, u.password_hash, u.admin, u.enabled, u.bot, u.session_epoch, t.id,
+                SELECT u.id, u.username, u.password_hash, u.admin, u.enabled, u.bot, u.session_epoch, u.source, t.id,
                        t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(6)),
                        t.last_used_at IS NULL OR t.last_used_at < NOW(6) - INTERVAL 60 SECOND,
                        t.read_only, t.namespaces
@@ -110,8 +115,8 @@ class Credentials {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Token(rs.getLong(8), rs.getBoolean(9), rs.getBoolean(10), rs.getBoolean(11),
-                        rs.getString(12), account(rs, 1)));
+                return Optional.of(new Token(rs.getLong(9), rs.getBoolean(10), rs.getBoolean(11), rs.getBoolean(12),
+                        rs.getString(13), account(rs, 1)));
             }
         }
     }
@@ -131,6 +136,7 @@ class Credentials {
 
     private static Account account(ResultSet rs, int first) throws SQLException {
         return new Account(rs.getLong(first), rs.getString(first + 1), rs.getString(first + 2),
-                rs.getBoolean(first + 3), rs.getBoolean(first + 4), rs.getBoolean(first + 5), rs.getInt(first + 6));
+                rs.getBoolean(first + 3), rs.getBoolean(first + 4), rs.getBoolean(first + 5), rs.getInt(first + 6),
+                rs.getString(first + 7));
     }
 }
