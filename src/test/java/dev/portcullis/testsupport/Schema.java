@@ -1,6 +1,11 @@
 package dev.portcullis.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.mariadb.jdbc.MariaDbDataSource;
@@ -15,6 +20,20 @@ public final class Schema {
     public static void migrate(String jdbcUrl) {
         Flyway.configure().dataSource(jdbcUrl, MariaDbServer.USERNAME, MariaDbServer.PASSWORD)
                 .locations("classpath:db/migration").load().migrate();
+    }
+
+    /**
+     * The highest migration version in the sources (not {@code target/}, which may keep a renamed migration's old
+     * copy): what a database migrated by this build reports last.
+     */
+    public static String latestVersion() {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max()
+                    .orElseThrow(() -> new IllegalStateException("no migrations")) + "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Connector/J's own data source (a new connection per call): enough for tests of one class. */
