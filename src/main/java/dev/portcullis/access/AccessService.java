@@ -1,5 +1,8 @@
 package dev.portcullis.access;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.portcullis.access.epoch.AccessEpoch;
+import dev.portcullis.access.epoch.EpochCache;
 import dev.portcullis.access.policy.AccessPolicy;
 import dev.portcullis.access.policy.Decision;
 import dev.portcullis.access.policy.NamespaceFacts;
@@ -11,6 +14,8 @@ import dev.portcullis.access.policy.Visibility;
 import dev.portcullis.config.PolicySettings;
 import dev.portcullis.config.PortcullisConfig;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -45,6 +50,20 @@ public class AccessService {
     @Inject
     PortcullisConfig config;
 
+    @Inject
+    AccessEpoch epoch;
+
+    @Inject
+    MeterRegistry meters;
+
+    /** Facts by subject and namespace name, for the current access epoch. */
+    private EpochCache<String, NamespaceFacts> known;
+
+    @PostConstruct
+    void start() {
+        known = new EpochCache<>(epoch, "namespace-facts", 50_000, meters);
+    }
+
     public PolicySettings settings() {
         return config.policySettings();
     }
@@ -69,22 +88,46 @@ public class AccessService {
     }
 
     /**
-     * Facts about each named namespace as seen by {@code subject}: one query, unknown names included. Plain JDBC:
-     * this runs on every token request (bench/tokens.sh); inside a transaction it first flushes what the ORM has
-     * not yet written, so a namespace created earlier in the same transaction is seen.
+     * Facts about each named namespace as seen by {@code subject}, unknown names included: cached for the current
+     * access epoch, the rest in one query. Plain JDBC: this runs on every token request (bench/tokens.sh); inside a
+     * transaction nothing is cached and what the ORM has not yet written is flushed first, so a namespace created
+     * earlier in the same transaction is seen.
      */
     public Map<String, NamespaceFacts> facts(Subject subject, Collection<String> names) {
         Map<String, NamespaceFacts> facts = new HashMap<>();
-        for (String name : names) {
-            facts.put(name, NamespaceFacts.unknown(name));
-        }
         if (names.isEmpty()) {
             return facts;
+        }
+        String who = subject.anonymous() ? "\u0000" : subject.name();
+        Cache<String, NamespaceFacts> cached = known.valuesNow();
+        List<String> missing = new ArrayList<>(names.size());
+        for (String name : Set.copyOf(names)) {
+            NamespaceFacts hit = cached == null ? null : cached.getIfPresent(who + '\u0000' + name);
+            if (hit != null) {
+                facts.put(name, hit);
+            } else {
+                missing.add(name);
+            }
+        }
+        if (!missing.isEmpty()) {
+            known.countLoad();
+            read(subject, missing, facts);
+            if (cached != null) {
+                for (String name : missing) {
+                    cached.put(who + '\u0000' + name, facts.get(name));
+                }
+            }
+        }
+        return facts;
+    }
+
+    private void read(Subject subject, List<String> distinct, Map<String, NamespaceFacts> facts) {
+        for (String name : distinct) {
+            facts.put(name, NamespaceFacts.unknown(name));
         }
         if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
             em.flush();
         }
-        List<String> distinct = List.copyOf(Set.copyOf(names));
         String sql = """
                 SELECT n.name, n.kind, n.visibility, o.username, t.name, m.role
                 FROM namespaces n
@@ -108,7 +151,6 @@ public class AccessService {
         } catch (SQLException e) {
             throw new PersistenceException("cannot read the namespaces' facts", e);
         }
-        return facts;
     }
 
     public NamespaceFacts facts(Subject subject, String name) {

@@ -2,10 +2,15 @@ package dev.portcullis.access.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portcullis.access.epoch.AccessEpoch;
+import dev.portcullis.access.epoch.EpochCache;
 import dev.portcullis.core.Refusal;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -37,6 +42,26 @@ public class Authenticator {
 
     @Inject
     VerifiedDirectoryPasswords directoryPasswords;
+
+    @Inject
+    AccessEpoch epoch;
+
+    @Inject
+    MeterRegistry meters;
+
+    /** Accounts and application tokens as of the current access epoch: a hit costs no read of its own. */
+    private EpochCache<String, Credentials.Account> accounts;
+    private EpochCache<String, Credentials.Token> tokens;
+
+    /** Tokens whose last use this replica wrote (or found fresh) within the minute. */
+    private final Cache<Long, Boolean> touched = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(60)).build();
+
+    @PostConstruct
+    void start() {
+        accounts = new EpochCache<>(epoch, "accounts", 10_000, meters);
+        tokens = new EpochCache<>(epoch, "application-tokens", 10_000, meters);
+    }
 
     /**
      * Passwords verified lately: a client sending the same correct password on every request pays bcrypt once
@@ -101,7 +126,7 @@ public class Authenticator {
     }
 
     private Authentication byPassword(String username, String password) {
-        Credentials.Account user = credentials.account(username).orElse(null);
+        Credentials.Account user = accounts.get(username, name -> credentials.account(name).orElse(null));
         // A local account's password is checked here, whatever the directory holds: a local admin can always sign
         // in. The directory is asked for every other name, and for the accounts it made.
         if (directory.enabled() && (user == null || user.fromLdap())) {
@@ -155,15 +180,23 @@ public class Authenticator {
     }
 
     private Authentication byToken(String username, String secret) {
-        Credentials.Token token = credentials.token(secrets.hash(secret)).orElse(null);
-        if (token == null || !token.usable() || username != null && !username.equals(token.owner().username())) {
+        byte[] hash = secrets.hash(secret);
+        Credentials.Token token = tokens.get(Base64.getEncoder().encodeToString(hash), key -> {
+            Credentials.Token read = credentials.token(hash).orElse(null);
+            if (read != null && !read.lastUseStale()) {
+                touched.put(read.id(), Boolean.TRUE);
+            }
+            return read;
+        });
+        if (token == null || !token.usableAt(Instant.now())
+                || username != null && !username.equals(token.owner().username())) {
             return new Authentication.Rejected();
         }
         if (!token.owner().enabled()) {
             return new Authentication.Disabled(token.owner().username());
         }
-        if (token.lastUseStale()) {
-            credentials.touch(token.id());
+        if (touched.asMap().putIfAbsent(token.id(), Boolean.TRUE) == null) {
+            credentials.touch(token.id()); // conditional: a write at most once a minute across replicas
         }
         return new Authentication.Authenticated(token.owner().id(),
                 token.owner().subject().restrictedTo(token.restriction()), token.id());

@@ -9,6 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +53,13 @@ class Credentials {
      * An application token with its owner; validity and staleness of its last use are decided by the database's
      * clock in the same read, as everywhere else.
      */
-    record Token(long id, boolean usable, boolean lastUseStale, boolean readOnly, String namespaces, Account owner) {
+    record Token(long id, boolean usable, boolean lastUseStale, boolean readOnly, String namespaces, Account owner,
+            Instant expiresAt) {
+
+        /** Usable as read, and not expired since: a cached token runs out on time. */
+        boolean usableAt(Instant now) {
+            return usable && (expiresAt == null || now.isBefore(expiresAt));
+        }
 
         Subject.TokenRestriction restriction() {
             Set<String> names = namespaces == null || namespaces.isEmpty()
@@ -96,7 +105,7 @@ class Credentials {
                 SELECT u.id, u.username, u.password_hash, u.admin, u.enabled, u.bot, u.session_epoch, u.source, t.id,
                        t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(6)),
                        t.last_used_at IS NULL OR t.last_used_at < NOW(6) - INTERVAL 60 SECOND,
-                       t.read_only, t.namespaces
+                       t.read_only, t.namespaces, t.expires_at
                 FROM application_tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.token_hash = ?""";
         try (Connection c = dataSource.getConnection()) {
@@ -115,8 +124,9 @@ class Credentials {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
+                LocalDateTime expiresAt = rs.getObject(14, LocalDateTime.class);
                 return Optional.of(new Token(rs.getLong(9), rs.getBoolean(10), rs.getBoolean(11), rs.getBoolean(12),
-                        rs.getString(13), account(rs, 1)));
+                        rs.getString(13), account(rs, 1), expiresAt == null ? null : expiresAt.toInstant(ZoneOffset.UTC)));
             }
         }
     }
