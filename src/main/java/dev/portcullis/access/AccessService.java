@@ -61,7 +61,7 @@ public class AccessService {
 
     @PostConstruct
     void start() {
-        known = new EpochCache<>(epoch, "namespace-facts", 50_000, meters);
+        known = new EpochCache<>(epoch::access, "namespace-facts", 50_000, meters);
     }
 
     public PolicySettings settings() {

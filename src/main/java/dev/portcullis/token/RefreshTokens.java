@@ -77,7 +77,7 @@ public class RefreshTokens {
 
     @PostConstruct
     void start() {
-        rows = new EpochCache<>(epoch, "refresh-tokens", 10_000, meters);
+        rows = new EpochCache<>(epoch::access, "refresh-tokens", 10_000, meters);
     }
 
     /**

@@ -59,8 +59,8 @@ public class Authenticator {
 
     @PostConstruct
     void start() {
-        accounts = new EpochCache<>(epoch, "accounts", 10_000, meters);
-        tokens = new EpochCache<>(epoch, "application-tokens", 10_000, meters);
+        accounts = new EpochCache<>(epoch::access, "accounts", 10_000, meters);
+        tokens = new EpochCache<>(epoch::access, "application-tokens", 10_000, meters);
     }
 
     /**

@@ -1,8 +1,12 @@
 package dev.portcullis.access.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.portcullis.access.epoch.AccessEpoch;
+import dev.portcullis.access.epoch.EpochCache;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Conflicts;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,7 +17,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -97,6 +103,8 @@ public class LoginThrottle {
     /** Writes lost to a concurrent one on another Galera node (1213) are tried again this many times. */
     private static final int ATTEMPTS = 5;
 
+    private static final String RAISE = "UPDATE access_epoch SET epoch = epoch + 1 WHERE id = 2";
+
     private static final String READ = """
             SELECT kind, blocked_until_ms FROM login_failures
             WHERE (kind = 0 AND subject = ?) OR (kind = 1 AND subject = ?)""";
@@ -123,18 +131,31 @@ public class LoginThrottle {
     private final Clock clock;
     private final Limits limits;
 
+    /** No row for a key, as cached. */
+    private static final long NO_ROW = Long.MIN_VALUE;
+
+    /**
+     * What the reads found, per key, for one value of the failures' count (V19), which every failure and every reset
+     * raises after its write: a correct sign-in whose keys have no new failure anywhere reads no row of its own.
+     */
+    private final EpochCache<String, Long> seen;
+
     @Inject
-    public LoginThrottle(AgroalDataSource dataSource, SecretHasher keys, PortcullisConfig config) {
+    public LoginThrottle(AgroalDataSource dataSource, SecretHasher keys, PortcullisConfig config, AccessEpoch epoch,
+            MeterRegistry meters) {
         this(dataSource, keys, Clock.systemUTC(), new Limits(Limits.DEFAULTS.freeFailuresPerAccount(),
                 config.login().freeFailuresPerAddress(), Limits.DEFAULTS.window(), Limits.DEFAULTS.firstBackoff(),
-                Limits.DEFAULTS.maxBackoff()));
+                Limits.DEFAULTS.maxBackoff()), epoch::failures, meters);
     }
 
-    LoginThrottle(DataSource dataSource, SecretHasher keys, Clock clock, Limits limits) {
+    /** @param failuresEpoch the failures' count, read after the call began; {@link AccessEpoch#UNKNOWN}: no cache */
+    LoginThrottle(DataSource dataSource, SecretHasher keys, Clock clock, Limits limits, LongSupplier failuresEpoch,
+            MeterRegistry meters) {
         this.dataSource = dataSource;
         this.keys = keys;
         this.clock = clock;
         this.limits = limits;
+        this.seen = new EpochCache<>(failuresEpoch, "login-failures", 20_000, meters);
     }
 
     /**
@@ -147,32 +168,72 @@ public class LoginThrottle {
         if (accountKey == null && addressKey == null) {
             return Standing.CLEAN;
         }
+        long[] blockedUntil = blockedUntil(accountKey, addressKey);
         long now = clock.millis();
         long waitMillis = 0;
-        boolean accountHasFailures = false;
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ)) {
-            s.setBytes(1, accountKey);
-            s.setBytes(2, addressKey);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    accountHasFailures |= rs.getInt(1) == ACCOUNT;
-                    waitMillis = Math.max(waitMillis, rs.getLong(2) - now);
-                }
+        for (long until : blockedUntil) {
+            if (until != NO_ROW) {
+                waitMillis = Math.max(waitMillis, until - now);
             }
-        } catch (SQLException e) {
-            throw new PersistenceException("cannot read the sign-in failures", e);
         }
         if (waitMillis > 0) {
             // Rounded up: retrying after the advertised time must succeed.
             throw new TooManyAttempts((waitMillis + 999) / 1000);
         }
-        return new Standing(accountHasFailures);
+        return new Standing(blockedUntil[ACCOUNT] != NO_ROW);
+    }
+
+    /** Each key's {@code blocked_until_ms}, or {@link #NO_ROW}: from the cache, else one read of both rows. */
+    private long[] blockedUntil(byte[] accountKey, byte[] addressKey) {
+        Cache<String, Long> cached = seen.valuesNow();
+        String[] names = {cacheKey(accountKey), cacheKey(addressKey)};
+        if (cached != null) {
+            Long account = names[ACCOUNT] == null ? Long.valueOf(NO_ROW) : cached.getIfPresent(names[ACCOUNT]);
+            Long address = names[ADDRESS] == null ? Long.valueOf(NO_ROW) : cached.getIfPresent(names[ADDRESS]);
+            if (account != null && address != null) {
+                return new long[] {account, address};
+            }
+        }
+        seen.countLoad();
+        long[] found = {NO_ROW, NO_ROW};
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ)) {
+            s.setBytes(1, accountKey);
+            s.setBytes(2, addressKey);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found[rs.getInt(1)] = rs.getLong(2);
+                }
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot read the sign-in failures", e);
+        }
+        if (cached != null) {
+            for (int kind = ACCOUNT; kind <= ADDRESS; kind++) {
+                if (names[kind] != null) {
+                    cached.put(names[kind], found[kind]);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String cacheKey(byte[] key) {
+        return key == null ? null : Base64.getEncoder().encodeToString(key);
     }
 
     public void failed(String account, String address) {
         long now = clock.millis();
         count(ACCOUNT, accountKey(account), limits.freeFailuresPerAccount(), now, "an account");
         count(ADDRESS, addressKey(address), limits.freeFailuresPerAddress(), now, "an address");
+        raiseFailures();
+    }
+
+    /**
+     * After the rows are written, never before: a check that sees the new count reads the rows as written; one that
+     * read the count before may cache rows read before or after the write, but only under the count it read.
+     */
+    private void raiseFailures() {
+        write(RAISE, s -> { });
     }
 
     /**
@@ -186,6 +247,7 @@ public class LoginThrottle {
             return;
         }
         write("DELETE FROM login_failures WHERE kind = 0 AND subject = ?", s -> s.setBytes(1, key(ACCOUNT, key)));
+        raiseFailures();
     }
 
     /** Deletes the rows of keys quiet for a window (they count from zero again anyway); run by every replica. */
@@ -194,6 +256,7 @@ public class LoginThrottle {
         long before = clock.millis() - limits.window().toMillis();
         try {
             write("DELETE FROM login_failures WHERE last_failure_ms <= ? LIMIT 10000", s -> s.setLong(1, before));
+            raiseFailures();
         } catch (PersistenceException e) {
             // Two replicas deleting the same rows, or the database away: the next run deletes them.
             LOG.debugf("login throttle: quiet keys not deleted this time: %s", e.getMessage());

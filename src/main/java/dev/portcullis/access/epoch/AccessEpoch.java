@@ -5,6 +5,8 @@ import dev.portcullis.core.CoalescedRead;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.vertx.ContextLocals;
+import io.smallrye.common.vertx.VertxContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,17 +21,27 @@ import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The database's count of access changes (V19), the key of every replica's caches of credentials and namespace
- * facts ({@link EpochCache}). Every {@link AccessChanged} raises it in the changing transaction, so a replica that
+ * The database's counts of access changes and of sign-in failures (V19), the keys of every replica's caches
+ * ({@link EpochCache}). Every {@link AccessChanged} raises the first in the changing transaction, so a replica that
  * reads it after the commit drops what it cached; a read that races the commit sees the value before it, with the
  * rows before it. Reads are shared by the requests that arrive together ({@link CoalescedRead}): under load, one
- * primary-key read serves many token requests, each still seeing every change committed before it arrived.
+ * primary-key read serves many token requests, each still seeing every change committed before it arrived; and an
+ * HTTP request reads once, whatever the number of caches it asks.
  */
 @ApplicationScoped
 public class AccessEpoch {
 
-    /** No row (a database restored without it): nothing is cached. */
-    static final long UNKNOWN = -1;
+    /** No row (a database restored without it), or inside a transaction: nothing is cached. */
+    public static final long UNKNOWN = -1;
+
+    static final int ACCESS = 1;
+    static final int FAILURES = 2;
+
+    private static final String REQUEST_LOCAL = AccessEpoch.class.getName();
+
+    /** Both counts as one read saw them. */
+    record Epochs(long access, long failures) {
+    }
 
     @Inject
     AgroalDataSource dataSource;
@@ -37,53 +49,80 @@ public class AccessEpoch {
     @Inject
     TransactionSynchronizationRegistry transactions;
 
-    private final CoalescedRead<Long> reads = new CoalescedRead<>(this::read);
-    private final AtomicLong readsMade = new AtomicLong();
-
     @Inject
     MeterRegistry meters;
+
+    private final CoalescedRead<Epochs> reads = new CoalescedRead<>(this::read);
+    private final AtomicLong readsMade = new AtomicLong();
 
     @PostConstruct
     void count() {
         FunctionCounter.builder("portcullis.access.epoch.reads", readsMade, AtomicLong::get)
-                .description("Reads of the access epoch; requests that arrive together share one").register(meters);
-    }
-
-    /** The current value, or {@link #UNKNOWN}; read after this call began. */
-    public long current() {
-        return reads.get();
+                .description("Reads of the access epochs; requests that arrive together share one").register(meters);
     }
 
     /**
-     * Whether caches may answer here: not inside a transaction, which may have changed access rows that its own
-     * uncommitted raise does not show to the cache yet.
+     * The access changes' count for the caches, read after this request began; {@link #UNKNOWN} inside a
+     * transaction, which may have changed access rows that its own uncommitted raise does not show yet.
      */
-    public boolean cacheable() {
-        return transactions.getTransactionStatus() == Status.STATUS_NO_TRANSACTION;
+    public long access() {
+        return transactions.getTransactionStatus() == Status.STATUS_NO_TRANSACTION ? now().access() : UNKNOWN;
+    }
+
+    /** The sign-in failures' count, read after this request began. */
+    public long failures() {
+        return now().failures();
     }
 
     void changed(@Observes AccessChanged change) {
-        raise();
+        raise(ACCESS);
     }
 
-    /** Raises the value in the caller's transaction (or on its own outside one). */
-    public void raise() {
+    /** Raises the access changes' count in the caller's transaction (or on its own outside one). */
+    public void raiseAccess() {
+        raise(ACCESS);
+    }
+
+    private void raise(int id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("UPDATE access_epoch SET epoch = epoch + 1 WHERE id = 1")) {
+                PreparedStatement s = c.prepareStatement("UPDATE access_epoch SET epoch = epoch + 1 WHERE id = ?")) {
+            s.setInt(1, id);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new PersistenceException("cannot record the access change", e);
         }
     }
 
-    private Long read() {
+    /** Once per HTTP request (kept in its Vert.x context), else once per call. */
+    private Epochs now() {
+        if (!VertxContext.isOnDuplicatedContext()) {
+            return reads.get();
+        }
+        Epochs seen = ContextLocals.<Epochs>get(REQUEST_LOCAL).orElse(null);
+        if (seen == null) {
+            seen = reads.get();
+            ContextLocals.put(REQUEST_LOCAL, seen);
+        }
+        return seen;
+    }
+
+    private Epochs read() {
         readsMade.incrementAndGet();
+        long access = UNKNOWN;
+        long failures = UNKNOWN;
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT epoch FROM access_epoch WHERE id = 1");
+                PreparedStatement s = c.prepareStatement("SELECT id, epoch FROM access_epoch WHERE id IN (1, 2)");
                 ResultSet rs = s.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : UNKNOWN;
+            while (rs.next()) {
+                if (rs.getInt(1) == ACCESS) {
+                    access = rs.getLong(2);
+                } else {
+                    failures = rs.getLong(2);
+                }
+            }
         } catch (SQLException e) {
             throw new PersistenceException("cannot read the access epoch", e);
         }
+        return new Epochs(access, failures);
     }
 }

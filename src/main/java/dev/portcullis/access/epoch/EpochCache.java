@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Values read from access rows, kept for one value of the {@link AccessEpoch}: a request first reads the epoch,
@@ -16,7 +17,7 @@ import java.util.function.Function;
  */
 public final class EpochCache<K, V> {
 
-    private final AccessEpoch epoch;
+    private final LongSupplier epoch;
     private final int maximumSize;
     private volatile Generation<K, V> current;
 
@@ -25,14 +26,19 @@ public final class EpochCache<K, V> {
 
     private final LongAdder loads = new LongAdder();
 
-    /** A cache of {@code maximumSize} entries, its loads counted as {@code portcullis.access.cache.loads{cache=name}}. */
-    public EpochCache(AccessEpoch epoch, String name, int maximumSize, MeterRegistry meters) {
+    /**
+     * A cache of {@code maximumSize} entries for the value {@code epoch} gives now ({@link AccessEpoch#UNKNOWN}: do
+     * not cache), its loads counted as {@code portcullis.access.cache.loads{cache=name}} (when {@code meters}).
+     */
+    public EpochCache(LongSupplier epoch, String name, int maximumSize, MeterRegistry meters) {
         this.epoch = epoch;
         this.maximumSize = maximumSize;
         this.current = new Generation<>(AccessEpoch.UNKNOWN, Caffeine.newBuilder().maximumSize(0).build());
-        FunctionCounter.builder("portcullis.access.cache.loads", loads, LongAdder::sum)
-                .description("Reads of access rows that the access cache did not answer")
-                .tag("cache", name).register(meters);
+        if (meters != null) {
+            FunctionCounter.builder("portcullis.access.cache.loads", loads, LongAdder::sum)
+                    .description("Reads of access rows that the access cache did not answer")
+                    .tag("cache", name).register(meters);
+        }
     }
 
     /** The value for {@code key} as of this request: cached for the current epoch, or {@code load}ed. */
@@ -63,10 +69,7 @@ public final class EpochCache<K, V> {
      * epoch row).
      */
     public Cache<K, V> valuesNow() {
-        if (!epoch.cacheable()) {
-            return null;
-        }
-        long now = epoch.current();
+        long now = epoch.getAsLong();
         if (now == AccessEpoch.UNKNOWN) {
             return null;
         }

@@ -63,11 +63,12 @@ class LoginThrottleTest {
     void forgetEveryFailure() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM login_failures");
+            Throttles.raiseFailures(c);
         }
     }
 
     private static LoginThrottle throttle(Clock clock, Limits limits) {
-        return new LoginThrottle(dataSource, KEYS, clock, limits);
+        return Throttles.replica(dataSource, KEYS, clock, limits);
     }
 
     @Test
@@ -231,21 +232,35 @@ class LoginThrottleTest {
     }
 
     @Test
-    void aCorrectSignInReadsOnceAndWritesNothing() throws Exception {
+    void aCorrectSignInReadsOnlyTheFailuresCountAndWritesNothing() throws Exception {
         failTimes(null, OTHER_ADDRESS, 2); // other keys' rows exist: the read must still be by key
         long[] before = statements();
         LoginThrottle.Standing standing = throttle.check("alice", ADDRESS);
         throttle.succeeded("alice", standing);
         long[] after = statements();
-        assertEquals(1, after[0] - before[0], "one SELECT");
+        assertEquals(2, after[0] - before[0], "the failures' count, then alice's and the address's rows");
+        assertEquals(0, after[1] - before[1], "no INSERT, UPDATE or DELETE");
+
+        before = statements();
+        throttle.succeeded("alice", throttle.check("alice", ADDRESS));
+        after = statements();
+        assertEquals(1, after[0] - before[0], "no new failure anywhere: the count alone, the rows from the cache");
         assertEquals(0, after[1] - before[1], "no INSERT, UPDATE or DELETE");
 
         failTimes("alice", ADDRESS, 1);
         before = statements();
         throttle.succeeded("alice", throttle.check("alice", ADDRESS));
         after = statements();
-        assertEquals(1, after[1] - before[1], "a success after failures deletes the account's row");
+        assertEquals(2, after[1] - before[1], "a success after failures deletes the account's row, raises the count");
         assertEquals(1, throttle.trackedKeys() - 1, "the address rows stay");
+    }
+
+    @Test
+    void aFailureCountedByOneReplicaBlocksAtTheOtherAtItsNextCheck() {
+        LoginThrottle other = throttle(clock, Limits.DEFAULTS);
+        assertDoesNotThrow(() -> other.check("alice", ADDRESS)); // its cache now holds "no rows"
+        failTimes("alice", ADDRESS, 6);
+        assertEquals(1, retryAfterOf(other, "alice", ADDRESS), "the other replica's cache did not hide the block");
     }
 
     /** The server's SELECT count and its INSERT + UPDATE + DELETE count (this test is its only client). */

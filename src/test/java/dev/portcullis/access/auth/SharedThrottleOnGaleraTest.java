@@ -65,6 +65,7 @@ class SharedThrottleOnGaleraTest {
     void forgetEveryFailure() throws Exception {
         try (Connection c = nodeA.getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM login_failures");
+            Throttles.raiseFailures(c);
         }
     }
 
@@ -109,8 +110,8 @@ class SharedThrottleOnGaleraTest {
 
     @Test
     void failuresSplitBetweenTwoReplicasCountOnBoth() {
-        LoginThrottle a = new LoginThrottle(nodeA, KEYS, clock, Limits.DEFAULTS);
-        LoginThrottle b = new LoginThrottle(nodeB, KEYS, clock, Limits.DEFAULTS);
+        LoginThrottle a = Throttles.replica(nodeA, KEYS, clock, Limits.DEFAULTS);
+        LoginThrottle b = Throttles.replica(nodeB, KEYS, clock, Limits.DEFAULTS);
         // Five free failures per account: three through A, two through B. Alone, each replica would allow five.
         for (int i = 0; i < 5; i++) {
             LoginThrottle replica = i % 2 == 0 ? a : b;
@@ -143,8 +144,8 @@ class SharedThrottleOnGaleraTest {
         // The allowance is one less than the failures sent: a single lost update leaves the account unblocked.
         Limits exact = new Limits(total - 1, total - 1, Duration.ofMinutes(15), Duration.ofSeconds(1),
                 Duration.ofMinutes(5));
-        List<LoginThrottle> replicas = List.of(new LoginThrottle(nodeA, KEYS, clock, exact),
-                new LoginThrottle(nodeB, KEYS, clock, exact));
+        List<LoginThrottle> replicas = List.of(Throttles.replica(nodeA, KEYS, clock, exact),
+                Throttles.replica(nodeB, KEYS, clock, exact));
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
