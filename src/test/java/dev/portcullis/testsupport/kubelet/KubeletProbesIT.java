@@ -80,15 +80,18 @@ class KubeletProbesIT {
         assertEquals(Map.of(ready, REQUESTS / 2, unready, REQUESTS / 2), answers(viaName(unready, REQUESTS)));
 
         kubelet.exec(unready, "web", "touch", "/tmp/unready").orThrow();
-        await(() -> Map.of(ready, true, unready, false).equals(kubelet.readiness(WORKLOAD)), "readiness of " + unready
-                + " to fail");
-        // By the Service's name from inside the unready pod itself, and through the Service's host port (nginx's
-        // way in): only the ready pod answers, though the unready one still serves on its own port.
-        assertEquals(Map.of(ready, REQUESTS), answers(viaName(unready, REQUESTS)));
-        assertEquals(Map.of(ready, REQUESTS), answers(viaHost(REQUESTS)));
-        assertEquals(Map.of(unready, 1), answers(direct(unready)));
-
-        kubelet.exec(unready, "web", "rm", "/tmp/unready").orThrow();
+        try {
+            await(() -> Map.of(ready, true, unready, false).equals(kubelet.readiness(WORKLOAD)),
+                    "readiness of " + unready + " to fail");
+            // By the Service's name from inside the unready pod itself, and through the Service's host port
+            // (nginx's way in): only the ready pod answers, though the unready one still serves on its own port.
+            assertEquals(Map.of(ready, REQUESTS), answers(viaName(unready, REQUESTS)));
+            assertEquals(Map.of(ready, REQUESTS), answers(viaHost(REQUESTS)));
+            assertEquals(Map.of(unready, 1), answers(direct(unready)));
+        } finally {
+            // Ready again whatever failed above, so the other test finds both pods ready.
+            kubelet.exec(unready, "web", "rm", "-f", "/tmp/unready").orThrow();
+        }
         await(() -> Map.of(ready, true, unready, true).equals(kubelet.readiness(WORKLOAD)), unready + " ready again");
         assertEquals(Map.of(ready, REQUESTS / 2, unready, REQUESTS / 2), answers(viaName(ready, REQUESTS)));
         assertEquals(restarts, kubelet.restarts(WORKLOAD), "a failing readiness probe restarts nothing");
