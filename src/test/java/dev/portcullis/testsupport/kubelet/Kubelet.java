@@ -1,6 +1,7 @@
 package dev.portcullis.testsupport.kubelet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testsupport.CliResult;
 import dev.portcullis.testsupport.DockerDaemon;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -153,6 +154,19 @@ public final class Kubelet implements AutoCloseable {
         Map<String, Boolean> out = new LinkedHashMap<>();
         pods(workload).forEach(p -> out.put(p.name, p.ready()));
         return out;
+    }
+
+    /** Restarts of each of a workload's pods (all its containers), by pod name, for assertions. */
+    public Map<String, Integer> restarts(String workload) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        pods(workload).forEach(p -> out.put(p.name, p.restarts()));
+        return out;
+    }
+
+    /** {@code kubectl exec POD -c CONTAINER -- COMMAND}: what a test uses to act inside one pod. */
+    public CliResult exec(String pod, String container, String... command) {
+        return pods().stream().filter(p -> p.name.equals(pod)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + pod)).exec(container, command);
     }
 
     /** Restarts of all containers so far. */

@@ -146,6 +146,13 @@ final class Pod {
         return !stopping && !states.isEmpty() && states.values().stream().allMatch(s -> s.ready);
     }
 
+    /** {@code kubectl exec}: runs {@code command} in the pod's container, as the container's user. */
+    CliResult exec(String container, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", name + "-" + container));
+        args.addAll(List.of(command));
+        return docker.docker(args.toArray(String[]::new));
+    }
+
     /** Restarts of the pod's containers so far (liveness failures and exits). */
     int restarts() {
         return states.values().stream().mapToInt(s -> s.restarts).sum();
@@ -309,7 +316,8 @@ final class Pod {
     /** Per container: probe schedules and results, as the kubelet keeps them. */
     private final class ContainerState {
         final Container container;
-        final long startedAt = System.nanoTime();
+        // Reset at each restart: initialDelaySeconds counts from the container's own start, as for the kubelet.
+        volatile long startedAt = System.nanoTime();
         volatile boolean started;
         volatile boolean ready;
         volatile int restarts;
@@ -347,6 +355,7 @@ final class Pod {
                 s.started = c.getStartupProbe() == null;
                 s.schedule.clear();
                 docker.docker("start", id);
+                s.startedAt = System.nanoTime();
             }
             return;
         }
@@ -380,6 +389,7 @@ final class Pod {
         s.schedule.clear();
         long grace = spec.getTerminationGracePeriodSeconds() == null ? 30 : spec.getTerminationGracePeriodSeconds();
         docker.docker("restart", "--time", String.valueOf(grace), containerId(s.container));
+        s.startedAt = System.nanoTime();
     }
 
     /**
