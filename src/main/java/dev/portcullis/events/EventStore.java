@@ -159,40 +159,6 @@ final class EventStore {
     }
 
     /**
-     * Repositories and tags follow the events stored for the first time (a repeat changes nothing). Consecutive
-     * pushes go to the catalog together; a pull or a delete first lets the pushes before it take effect.
-     */
-    private static final class CatalogChanges {
-        private final Catalog catalog;
-        private final List<Catalog.Push> pushes = new ArrayList<>();
-
-        CatalogChanges(Catalog catalog) {
-            this.catalog = catalog;
-        }
-
-        void add(RegistryEvent e) throws SQLException {
-            if (e.activity().equals("push")) {
-                pushes.add(new Catalog.Push(e.repository(), e.tag(), e.digest(), e.mediaType(), e.actor(),
-                        e.timestamp()));
-                return;
-            }
-            flush();
-            switch (e.activity()) {
-                case "pull" -> catalog.pull(e.repository(), e.tag(), e.digest(), e.timestamp());
-                case "delete" -> catalog.delete(e.repository(), e.tag(), e.digest(), e.timestamp());
-                default -> throw new IllegalStateException("no catalog change for " + e.activity());
-            }
-        }
-
-        void flush() throws SQLException {
-            if (!pushes.isEmpty()) {
-                catalog.pushAll(pushes);
-                pushes.clear();
-            }
-        }
-    }
-
-    /**
      * One statement for the delivery's events; {@code RETURNING} names the rows it inserted, so a repeat (ignored
      * on the unique event id) is told from a new event without a statement per event.
      * @return the events inserted now, the first of each id

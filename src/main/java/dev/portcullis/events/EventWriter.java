@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Refusal;
 import dev.portcullis.registry.CatalogWriter;
+import dev.portcullis.registry.Commits;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,18 +82,18 @@ public class EventWriter {
             pendingDeliveries.decrementAndGet();
         });
         CompletableFuture<StoreResult> result = new CompletableFuture<>();
-        CatalogWriter.whenCommitted(write, after).whenComplete((stored, failure) -> {
+        Commits.whenCommitted(write, after).whenComplete((stored, failure) -> {
             if (failure == null) {
                 result.complete(counted(envelope, stored));
-            } else if (failure instanceof CatalogWriter.Late) {
+            } else if (failure instanceof Commits.Late) {
                 // The commit may still happen: the registry's retry then finds the events stored, and dedupes.
                 result.completeExceptionally(Refusal.unavailable("storing events took too long, retry later"));
-            } else if (CatalogWriter.someoneAtFault(failure)) {
+            } else if (Commits.someoneAtFault(failure)) {
                 // This delivery, not the database: store what can be, park the rest (see EventStore.storeEach).
                 LOG.warnf("a delivery could not be stored whole (%s): storing its events one by one",
                         failure.getMessage());
                 List<String> payloads = envelope.events().stream().map(this::json).toList();
-                CatalogWriter.whenCommitted(writer.submit(catalog -> EventStore.followed(catalog,
+                Commits.whenCommitted(writer.submit(catalog -> EventStore.followed(catalog,
                         List.of(EventStore.storeEach(catalog, envelope, payloads)), outboxes()).get(0), events), after).whenComplete((one, again) -> {
                             if (again == null) {
                                 result.complete(counted(envelope, one));

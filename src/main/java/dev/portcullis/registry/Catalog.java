@@ -29,9 +29,11 @@ public final class Catalog {
     static final int ROWS = 500;
 
     private final Connection connection;
+    private final Statements sql;
 
     Catalog(Connection connection) {
         this.connection = connection;
+        this.sql = new Statements(connection);
     }
 
     /** The writer's transaction, for the rows that must commit with a change of the catalog (the sink's events). */
@@ -71,7 +73,7 @@ public final class Catalog {
         }
         List<Object> args = new ArrayList<>();
         latest.forEach((name, time) -> Collections.addAll(args, name, RepositoryName.namespaceName(name), time));
-        update("INSERT INTO repositories (name, namespace, last_push_at) VALUES " + rows("(?, ?, ?)", latest.size())
+        sql.update("INSERT INTO repositories (name, namespace, last_push_at) VALUES " + Statements.rows("(?, ?, ?)", latest.size())
                 + " ON DUPLICATE KEY UPDATE last_push_at = GREATEST(COALESCE(last_push_at, VALUES(last_push_at)),"
                 + " VALUES(last_push_at))", args.toArray());
         if (firstOfDigest.isEmpty()) {
@@ -79,8 +81,8 @@ public final class Catalog {
         }
         args.clear();
         firstOfDigest.values().forEach(p -> Collections.addAll(args, p.digest(), p.repository(), p.mediaType()));
-        update("INSERT IGNORE INTO manifests (digest, repository, media_type) VALUES "
-                + rows("(?, ?, ?)", firstOfDigest.size()), args.toArray());
+        sql.update("INSERT IGNORE INTO manifests (digest, repository, media_type) VALUES "
+                + Statements.rows("(?, ?, ?)", firstOfDigest.size()), args.toArray());
         List<Push> tagged = new ArrayList<>();
         for (Push p : pushes) {
             if (p.tag() != null && p.digest() != null) {
@@ -99,8 +101,8 @@ public final class Catalog {
                     Timestamp.from(p.at()));
         }
         Set<String> added = new HashSet<>();
-        try (PreparedStatement insert = prepare("INSERT IGNORE INTO tags (repository_id, name, digest, media_type,"
-                + " pushed_by, pushed_at) VALUES " + rows("((SELECT id FROM repositories WHERE name = ?), ?, ?, ?, ?, ?)",
+        try (PreparedStatement insert = sql.prepare("INSERT IGNORE INTO tags (repository_id, name, digest, media_type,"
+                + " pushed_by, pushed_at) VALUES " + Statements.rows("((SELECT id FROM repositories WHERE name = ?), ?, ?, ?, ?, ?)",
                 tagged.size()) + " RETURNING (SELECT name FROM repositories r WHERE r.id = repository_id), name",
                 args.toArray()); ResultSet rs = insert.executeQuery()) {
             while (rs.next()) {
@@ -117,13 +119,13 @@ public final class Catalog {
                 moves.add(new Object[] {p.digest(), p.mediaType(), p.actor(), time, p.repository(), p.tag(), time});
             }
         }
-        batch("""
+        sql.batch("""
                 UPDATE tags SET digest = ?, media_type = ?, pushed_by = ?, pushed_at = ?
                 WHERE repository_id = (SELECT id FROM repositories WHERE name = ?) AND name = ? AND pushed_at <= ?""",
                 moves);
         List<Object[]> tagCounts = new ArrayList<>();
         counts.forEach((repository, delta) -> tagCounts.add(new Object[] {delta, repository}));
-        batch("UPDATE repositories SET tag_count = tag_count + ? WHERE name = ?", tagCounts);
+        sql.batch("UPDATE repositories SET tag_count = tag_count + ? WHERE name = ?", tagCounts);
     }
 
     /**
@@ -136,13 +138,13 @@ public final class Catalog {
             return;
         }
         Timestamp time = Timestamp.from(at);
-        int tagged = update("UPDATE tags SET last_pulled_at = GREATEST(COALESCE(last_pulled_at, ?), ?)"
+        int tagged = sql.update("UPDATE tags SET last_pulled_at = GREATEST(COALESCE(last_pulled_at, ?), ?)"
                 + " WHERE repository_id = (SELECT id FROM repositories WHERE name = ?) AND "
                 + (tag != null ? "name = ?" : "digest = ?"), time, time, repository, tag != null ? tag : digest);
         if (tag == null && tagged == 0) {
             return;
         }
-        update("""
+        sql.update("""
                 UPDATE repositories SET pull_count = pull_count + 1,
                   last_pull_at = GREATEST(COALESCE(last_pull_at, ?), ?) WHERE name = ?""", time, time, repository);
     }
@@ -156,11 +158,11 @@ public final class Catalog {
             return 0;
         }
         String reference = tag != null ? tag : digest;
-        int removed = update("DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)"
+        int removed = sql.update("DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)"
                 + " AND " + (tag != null ? "name = ?" : "digest = ?") + " AND pushed_at <= ?",
                 repository, reference, Timestamp.from(at));
         // Kept whether or not it found the tag: the push it undoes may arrive after it.
-        update("""
+        sql.update("""
                 INSERT INTO tombstones (repository, reference, deleted_at) VALUES (?, ?, ?)
                 ON DUPLICATE KEY UPDATE deleted_at = GREATEST(deleted_at, VALUES(deleted_at))""",
                 repository, reference, Timestamp.from(at));
@@ -172,7 +174,7 @@ public final class Catalog {
 
     /** The repository's description (markdown), or none. @return whether the repository exists */
     public boolean describe(String repository, String description) throws SQLException {
-        return update("UPDATE repositories SET description = ? WHERE name = ?", description, repository) > 0;
+        return sql.update("UPDATE repositories SET description = ? WHERE name = ?", description, repository) > 0;
     }
 
     /**
@@ -183,13 +185,13 @@ public final class Catalog {
         Timestamp walked = Timestamp.from(before);
         String repository = change.repository();
         if (change instanceof CatalogChange.AddRepository) {
-            return update("INSERT IGNORE INTO repositories (name, namespace, last_push_at) VALUES (?, ?, ?)",
+            return sql.update("INSERT IGNORE INTO repositories (name, namespace, last_push_at) VALUES (?, ?, ?)",
                     repository, RepositoryName.namespaceName(repository), walked) > 0;
         }
         if (change instanceof CatalogChange.AddTag add) {
             knowManifest(repository, add.digest(), null);
             // A tag found only now: when it was pushed is unknown, so it counts as pushed when found.
-            int added = update("""
+            int added = sql.update("""
                     INSERT IGNORE INTO tags (repository_id, name, digest, pushed_at)
                     VALUES ((SELECT id FROM repositories WHERE name = ?), ?, ?, ?)""",
                     repository, add.tag(), add.digest(), walked);
@@ -198,12 +200,12 @@ public final class Catalog {
         }
         if (change instanceof CatalogChange.MoveTag move) {
             knowManifest(repository, move.digest(), null);
-            return update("""
+            return sql.update("""
                     UPDATE tags SET digest = ? WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)
                     AND name = ? AND pushed_at < ?""", move.digest(), repository, move.tag(), walked) > 0;
         }
         CatalogChange.RemoveTag remove = (CatalogChange.RemoveTag) change;
-        int removed = update("""
+        int removed = sql.update("""
                 DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = ?)
                 AND name = ? AND pushed_at < ?""", repository, remove.tag(), walked);
         countTags(repository, -removed);
@@ -214,12 +216,12 @@ public final class Catalog {
      * The empty repositories of a namespace that is going (their tags and stars with them). @return how many went
      */
     public int forgetNamespace(String namespace) throws SQLException {
-        return update("DELETE FROM repositories WHERE namespace = ? AND tag_count = 0", namespace);
+        return sql.update("DELETE FROM repositories WHERE namespace = ? AND tag_count = 0", namespace);
     }
 
     /** What the registry said about a manifest: its details, or that it no longer has it. */
     public void detailsFetched(String digest, ManifestDetails details, Instant at) throws SQLException {
-        update("""
+        sql.update("""
                 UPDATE manifests SET fetched_at = ?, media_type = COALESCE(?, media_type), total_size = ?,
                   platforms = ?, config_created = ?, labels = ?, last_error = ? WHERE digest = ?""",
                 Timestamp.from(at), details == null ? null : details.mediaType(),
@@ -232,13 +234,13 @@ public final class Catalog {
 
     /** The registry could not be asked about a manifest: ask again at {@code next}. */
     public void detailsFailed(String digest, String error, Instant next) throws SQLException {
-        update("UPDATE manifests SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE digest = ?",
+        sql.update("UPDATE manifests SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE digest = ?",
                 Timestamp.from(next), error.length() > 512 ? error.substring(0, 512) : error, digest);
     }
 
     /** Tombstones older than {@code before}: no push that old arrives any more. @return how many went */
     public int forgetTombstones(Instant before) throws SQLException {
-        return update("DELETE FROM tombstones WHERE deleted_at < ?", Timestamp.from(before));
+        return sql.update("DELETE FROM tombstones WHERE deleted_at < ?", Timestamp.from(before));
     }
 
     /** The pushes whose tag, or the image it would name, was deleted at or after the push. */
@@ -250,7 +252,7 @@ public final class Catalog {
         Set<String> repositories = new TreeSet<>();
         pushes.forEach(p -> repositories.add(p.repository()));
         Map<String, Timestamp> tombstones = new HashMap<>();
-        try (PreparedStatement s = prepare("SELECT repository, reference, deleted_at FROM tombstones WHERE repository IN ("
+        try (PreparedStatement s = sql.prepare("SELECT repository, reference, deleted_at FROM tombstones WHERE repository IN ("
                 + String.join(", ", Collections.nCopies(repositories.size(), "?")) + ")", repositories.toArray());
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
@@ -274,58 +276,14 @@ public final class Catalog {
 
     /** Details are fetched once per digest (content-addressed: the same in every repository). */
     private void knowManifest(String repository, String digest, String mediaType) throws SQLException {
-        update("INSERT IGNORE INTO manifests (digest, repository, media_type) VALUES (?, ?, ?)",
+        sql.update("INSERT IGNORE INTO manifests (digest, repository, media_type) VALUES (?, ?, ?)",
                 digest, repository, mediaType);
     }
 
     /** Kept with each change instead of counted per change: a count walks every tag of the repository. */
     private void countTags(String repository, int delta) throws SQLException {
         if (delta != 0) {
-            update("UPDATE repositories SET tag_count = tag_count + ? WHERE name = ?", delta, repository);
+            sql.update("UPDATE repositories SET tag_count = tag_count + ? WHERE name = ?", delta, repository);
         }
-    }
-
-    private int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = prepare(sql, args)) {
-            return s.executeUpdate();
-        }
-    }
-
-    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement s = connection.prepareStatement(sql);
-        try {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            return s;
-        } catch (SQLException | RuntimeException e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    /** One statement run for each row of arguments, sent together. */
-    private void batch(String sql, List<Object[]> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        if (rows.size() == 1) {
-            update(sql, rows.get(0));
-            return;
-        }
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            for (Object[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    s.setObject(i + 1, row[i]);
-                }
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
-    }
-
-    /** {@code n} rows of placeholders for a multi-row {@code VALUES}. */
-    private static String rows(String row, int n) {
-        return String.join(", ", Collections.nCopies(n, row));
     }
 }

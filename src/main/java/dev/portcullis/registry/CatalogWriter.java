@@ -11,20 +11,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLNonTransientException;
 import java.sql.SQLTransactionRollbackException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,7 +37,6 @@ public class CatalogWriter {
     /** Writes per transaction at most: one commit's latency stays small next to the registry's timeout. */
     static final int BATCH = 128;
     static final int ATTEMPTS = 10;
-    static final long WAIT_SECONDS = 10;
     /** How long a shutdown waits for the writes already queued. */
     static final Duration DRAIN = Duration.ofSeconds(10);
 
@@ -68,13 +61,6 @@ public class CatalogWriter {
         @Override
         default R apply(Catalog catalog) throws SQLException {
             return applyTogether(catalog, List.of(this)).get(0);
-        }
-    }
-
-    /** The writer did not answer within {@link #WAIT_SECONDS}; the write may still commit later. */
-    public static class Late extends SQLException {
-        Late() {
-            super("the catalog writer did not commit in time", "08000");
         }
     }
 
@@ -141,46 +127,7 @@ public class CatalogWriter {
 
     /** Runs a write and returns after its commit. @throws SQLException when it could not be stored */
     public <R> R write(Write<R> write) throws SQLException {
-        return await(submit(write, 1));
-    }
-
-    /** Waits for a submitted write's commit. */
-    public static <R> R await(CompletableFuture<R> result) throws SQLException {
-        try {
-            return result.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException("the write failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new Late();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while waiting for the catalog writer", "08000");
-        }
-    }
-
-    /**
-     * A submitted write's commit, handed over on {@code executor} (never on the writer's thread), failed with
-     * {@link Late} when the writer did not answer within {@link #WAIT_SECONDS}, or with the write's own
-     * {@link SQLException} or {@link RuntimeException}, unwrapped.
-     */
-    public static <R> CompletableFuture<R> whenCommitted(CompletableFuture<R> write, Executor executor) {
-        CompletableFuture<R> handed = new CompletableFuture<>();
-        // A copy: the timeout must not complete the write itself, whose completion others count on.
-        write.copy().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).whenCompleteAsync((result, failure) -> {
-            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-            if (cause == null) {
-                handed.complete(result);
-            } else {
-                handed.completeExceptionally(cause instanceof TimeoutException ? new Late() : cause);
-            }
-        }, executor);
-        return handed;
+        return Commits.await(submit(write, 1));
     }
 
     /** How much weight the writer commits per second of its time, as measured over the last batches. */
@@ -231,7 +178,7 @@ public class CatalogWriter {
         try {
             results = attempt(batch);
         } catch (SQLException | RuntimeException e) {
-            if (batch.size() == 1 || !someoneAtFault(e)) {
+            if (batch.size() == 1 || !Commits.someoneAtFault(e)) {
                 batch.forEach(q -> q.result().completeExceptionally(e));
                 return;
             }
@@ -247,23 +194,6 @@ public class CatalogWriter {
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i));
         }
-    }
-
-    /**
-     * A write the database refused (a bug in it, bad data), not a database that is down or unreachable: then the
-     * other writes deserve to commit without it. An outage fails the whole batch at once.
-     */
-    public static boolean someoneAtFault(Throwable e) {
-        if (e instanceof RuntimeException) {
-            return true;
-        }
-        if (!(e instanceof SQLException sql) || e instanceof SQLNonTransientConnectionException) {
-            return false;
-        }
-        // By SQLSTATE class, as drivers type their exceptions unevenly: data (22), constraints (23), syntax (42).
-        String state = sql.getSQLState();
-        return e instanceof SQLNonTransientException
-                || state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package dev.portcullis.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testsupport.PackagedJar;
 import dev.portcullis.testsupport.FreePort;
 import dev.portcullis.testsupport.MariaDbServer;
 import dev.portcullis.testsupport.Rows;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryIT {
 
-    static final Path APP = Path.of("target/quarkus-app/quarkus-run.jar");
+    static final Path APP = PackagedJar.APP;
     static final String SECRET = "crash-events-secret";
     static final int SENDERS = 8;
     static final int ENVELOPES = 3_000;
@@ -82,23 +83,10 @@ class CrashRecoveryIT {
 
     /** {@code java -jar quarkus-run.jar} with the settings an operator gives, on the ports chosen once. */
     static Process startService() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", APP.toAbsolutePath().toString())
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("portcullis.log").toFile()));
-        Map<String, String> env = pb.environment();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", database.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", database.password());
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
-        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-        env.put("PORTCULLIS_REGISTRY_SERVICE", "registry.test");
-        env.put("PORTCULLIS_EVENTS_TOKEN", SECRET);
-        env.put("PORTCULLIS_DATA_DIR", work.resolve("data").toAbsolutePath().toString());
-        return pb.start();
+        return new PackagedJar(work, work.resolve("portcullis.log"), "data", database.jdbcUrl(), database.username(),
+                database.password(), httpPort, managementPort)
+                .with("PORTCULLIS_EVENTS_TOKEN", SECRET)
+                .start();
     }
 
     /** Milliseconds until {@code /q/health/ready} says UP; fails with the log when it does not in time. */

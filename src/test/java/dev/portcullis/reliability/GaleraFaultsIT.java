@@ -3,6 +3,7 @@ package dev.portcullis.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testsupport.PackagedJar;
 import dev.portcullis.testsupport.FreePort;
 import dev.portcullis.testsupport.GaleraCluster;
 import dev.portcullis.testsupport.HaproxyBalancer;
@@ -57,7 +58,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GaleraFaultsIT {
 
-    static final Path APP = Path.of("target/quarkus-app/quarkus-run.jar");
+    static final Path APP = PackagedJar.APP;
     static final String SECRET = "galera-events-secret";
     static final int SENDERS = 6;
     static final int ENVELOPES = 600;
@@ -90,25 +91,12 @@ class GaleraFaultsIT {
         }
 
         void start() throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", APP.toAbsolutePath().toString())
-                    .directory(work.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
-            Map<String, String> env = pb.environment();
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
-            env.put("QUARKUS_DATASOURCE_USERNAME", GaleraCluster.USERNAME);
-            env.put("QUARKUS_DATASOURCE_PASSWORD", GaleraCluster.PASSWORD);
-            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-            env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
-            env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-            env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-            env.put("PORTCULLIS_REGISTRY_SERVICE", "registry.test");
-            // What the chart takes from Secrets, the same on every replica.
-            env.put("PORTCULLIS_EVENTS_TOKEN", SECRET);
-            env.put("PORTCULLIS_TOKENS_HASH_KEY", "galera-tokens-hash-key-0123456789abcdef");
-            env.put("PORTCULLIS_DATA_DIR", work.resolve(name + "-data").toAbsolutePath().toString());
-            process = pb.start();
+            process = new PackagedJar(work, work.resolve(name + ".log"), name + "-data", jdbcUrl,
+                    GaleraCluster.USERNAME, GaleraCluster.PASSWORD, httpPort, managementPort)
+                    // What the chart takes from Secrets, the same on every replica.
+                    .with("PORTCULLIS_EVENTS_TOKEN", SECRET)
+                    .with("PORTCULLIS_TOKENS_HASH_KEY", "galera-tokens-hash-key-0123456789abcdef")
+                    .start();
         }
 
         long awaitReady() throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testsupport.PackagedJar;
 import dev.portcullis.testsupport.FreePort;
 import dev.portcullis.testsupport.MariaDbServer;
 import dev.portcullis.testsupport.WebhookReceiver;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookCrashIT {
 
-    static final Path APP = Path.of("target/quarkus-app/quarkus-run.jar");
+    static final Path APP = PackagedJar.APP;
     static final String SECRET = "crash-events-secret";
     static final int EVENTS = 20;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -71,32 +72,20 @@ class WebhookCrashIT {
     }
 
     static Process startService() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", APP.toAbsolutePath().toString())
-                .directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("portcullis.log").toFile()));
-        Map<String, String> env = pb.environment();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", database.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", database.password());
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
-        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-        env.put("PORTCULLIS_REGISTRY_SERVICE", "registry.test");
-        env.put("PORTCULLIS_EVENTS_TOKEN", SECRET);
-        env.put("PORTCULLIS_ADMIN_USERNAME", "admin");
-        env.put("PORTCULLIS_ADMIN_PASSWORD", "admin-password");
-        env.put("PORTCULLIS_DATA_DIR", work.resolve("data").toAbsolutePath().toString());
-        // The receiver listens on loopback; retries come quickly so the test waits for deliveries, not backoffs.
-        env.put("PORTCULLIS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
-        env.put("PORTCULLIS_WEBHOOKS_POLL_EVERY", "100ms");
-        env.put("PORTCULLIS_WEBHOOKS_BACKOFF", "200ms");
-        env.put("PORTCULLIS_WEBHOOKS_MAX_BACKOFF", "1s");
-        env.put("PORTCULLIS_WEBHOOKS_MAX_ATTEMPTS", "1000");
-        env.put("PORTCULLIS_WEBHOOKS_CONNECT_TIMEOUT", "1s");
-        env.put("PORTCULLIS_WEBHOOKS_REQUEST_TIMEOUT", "2s");
-        Process process = pb.start();
+        Process process = new PackagedJar(work, work.resolve("portcullis.log"), "data", database.jdbcUrl(),
+                database.username(), database.password(), httpPort, managementPort)
+                .with("PORTCULLIS_EVENTS_TOKEN", SECRET)
+                .with("PORTCULLIS_ADMIN_USERNAME", "admin")
+                .with("PORTCULLIS_ADMIN_PASSWORD", "admin-password")
+                // The receiver listens on loopback; retries come quickly so the test waits for deliveries, not backoffs.
+                .with("PORTCULLIS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true")
+                .with("PORTCULLIS_WEBHOOKS_POLL_EVERY", "100ms")
+                .with("PORTCULLIS_WEBHOOKS_BACKOFF", "200ms")
+                .with("PORTCULLIS_WEBHOOKS_MAX_BACKOFF", "1s")
+                .with("PORTCULLIS_WEBHOOKS_MAX_ATTEMPTS", "1000")
+                .with("PORTCULLIS_WEBHOOKS_CONNECT_TIMEOUT", "1s")
+                .with("PORTCULLIS_WEBHOOKS_REQUEST_TIMEOUT", "2s")
+                .start();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plusSeconds(90);

@@ -98,24 +98,7 @@ public final class Containerd implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        CliResult last = null;
-        while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                throw new IllegalStateException("containerd exited" + (p == null ? "" : " with " + p.exitValue())
-                        + Processes.describeLog(log));
-            }
-            if (Files.exists(socket())) {
-                last = ctr("version");
-                if (last.ok()) {
-                    return;
-                }
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("containerd did not answer within " + READY_TIMEOUT.toSeconds() + " s; last: "
-                + last + Processes.describeLog(log));
+        SocketReadiness.await("containerd", () -> process, socket(), log, READY_TIMEOUT, () -> ctr("version"));
     }
 
     private Path configFile() {

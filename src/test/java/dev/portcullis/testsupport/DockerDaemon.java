@@ -235,23 +235,7 @@ public final class DockerDaemon implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        CliResult last = null;
-        while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                throw new IllegalStateException("dockerd exited" + (p == null ? "" : " with " + p.exitValue())
-                        + Processes.describeLog(log));
-            }
-            if (Files.exists(socket())) {
-                last = docker("version", "--format", "{{.Server.Version}}");
-                if (last.ok()) {
-                    return;
-                }
-            }
-            Containerd.sleep(200);
-        }
-        throw new IllegalStateException("dockerd did not answer within " + READY_TIMEOUT.toSeconds() + " s; last: "
-                + last + Processes.describeLog(log));
+        SocketReadiness.await("dockerd", () -> process, socket(), log, READY_TIMEOUT,
+                () -> docker("version", "--format", "{{.Server.Version}}"));
     }
 }

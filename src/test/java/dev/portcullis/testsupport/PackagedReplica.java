@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PackagedReplica {
 
-    public static final Path APP = Path.of("target/quarkus-app/quarkus-run.jar");
+    public static final Path APP = PackagedJar.APP;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -51,24 +51,10 @@ public final class PackagedReplica {
     }
 
     public synchronized void start() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", APP.toAbsolutePath().toString())
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
-        Map<String, String> env = pb.environment();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
-        env.put("QUARKUS_DATASOURCE_USERNAME", MariaDbServer.USERNAME);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", MariaDbServer.PASSWORD);
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
-        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-        env.put("PORTCULLIS_REGISTRY_SERVICE", "registry.test");
-        env.put("PORTCULLIS_DATA_DIR", work.resolve(name + "-data").toAbsolutePath().toString());
-        env.putAll(settings);
+        PackagedJar jar = new PackagedJar(work, work.resolve(name + ".log"), name + "-data", jdbcUrl,
+                MariaDbServer.USERNAME, MariaDbServer.PASSWORD, httpPort, managementPort).with(settings);
         try {
-            process = pb.start();
+            process = jar.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -151,37 +151,8 @@ public final class PrometheusProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String last = "no attempt";
-        while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                throw new IllegalStateException("prometheus exited" + (p == null ? "" : " with " + p.exitValue())
-                        + " before it was ready" + Processes.describeLog(log));
-            }
-            try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-                last = "status " + status;
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for prometheus", e);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for prometheus", e);
-            }
-        }
-        throw new IllegalStateException("prometheus was not ready at " + url() + " within "
-                + READY_TIMEOUT.toSeconds() + " s; last: " + last + Processes.describeLog(log));
+        new HttpReadiness("prometheus", () -> process, log).until(URI.create(url() + "/-/ready"), READY_TIMEOUT,
+                Duration.ofMillis(200), status -> status == 200);
     }
 
     @Override

@@ -282,40 +282,9 @@ public final class RegistryProcess implements AutoCloseable {
 
     private void awaitReady() {
         int expected = config.anyAuth() ? 401 : 200;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/v2/"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String last = "no attempt";
-        while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                throw new IllegalStateException("docker-registry exited"
-                        + (p == null ? "" : " with " + p.exitValue()) + " before serving " + url() + "/v2/"
-                        + Processes.describeLog(log));
-            }
-            try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == expected) {
-                    return;
-                }
-                throw new IllegalStateException("docker-registry answered GET /v2/ with " + status + ", expected "
-                        + expected + Processes.describeLog(log));
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for docker-registry", e);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for docker-registry", e);
-            }
-        }
-        throw new IllegalStateException("docker-registry did not serve " + url() + "/v2/ within "
-                + READY_TIMEOUT.toSeconds() + " s; last error: " + last + Processes.describeLog(log));
+        new HttpReadiness("docker-registry", () -> process, log).await(URI.create(url() + "/v2/"), READY_TIMEOUT,
+                Duration.ofMillis(100), (int status) -> status == expected ? HttpReadiness.Verdict.READY
+                        : HttpReadiness.Verdict.WRONG);
     }
 
     /** Added to the registry's environment: the S3 keys, as the chart passes them. */

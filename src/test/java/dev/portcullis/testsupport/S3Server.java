@@ -291,34 +291,8 @@ public final class S3Server implements AutoCloseable {
 
     /** Any HTTP answer means Jetty is up (anonymous calls get 403). */
     private void awaitReady() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String last = "no attempt";
-        while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (p == null || !p.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited" + (p == null ? "" : " with " + p.exitValue())
-                        + " before serving " + endpoint() + Processes.describeLog(log));
-            }
-            try {
-                http.send(request, HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for S3Proxy", e);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for S3Proxy", e);
-            }
-        }
-        throw new IllegalStateException("S3Proxy did not answer at " + endpoint() + " within "
-                + READY_TIMEOUT.toSeconds() + " s; last error: " + last + Processes.describeLog(log));
+        new HttpReadiness("S3Proxy", () -> process, log).until(URI.create(endpoint() + "/"), READY_TIMEOUT,
+                Duration.ofMillis(200), status -> true);
     }
 
     private void createBucket(String name) {
