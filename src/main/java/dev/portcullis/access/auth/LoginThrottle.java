@@ -1,8 +1,6 @@
 package dev.portcullis.access.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.portcullis.access.epoch.AccessEpoch;
-import dev.portcullis.access.epoch.EpochCache;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Conflicts;
 import io.agroal.api.AgroalDataSource;
@@ -17,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -105,10 +102,6 @@ public class LoginThrottle {
 
     private static final String RAISE = "UPDATE access_epoch SET epoch = epoch + 1 WHERE id = 2";
 
-    private static final String READ = """
-            SELECT kind, blocked_until_ms FROM login_failures
-            WHERE (kind = 0 AND subject = ?) OR (kind = 1 AND subject = ?)""";
-
     /**
      * One failure, in one statement: atomic on its row whatever the number of replicas (on Galera, two of them on
      * two nodes certify against each other and the loser is tried again). MariaDB evaluates the assignments left to
@@ -131,14 +124,7 @@ public class LoginThrottle {
     private final Clock clock;
     private final Limits limits;
 
-    /** No row for a key, as cached. */
-    private static final long NO_ROW = Long.MIN_VALUE;
-
-    /**
-     * What the reads found, per key, for one value of the failures' count (V19), which every failure and every reset
-     * raises after its write: a correct sign-in whose keys have no new failure anywhere reads no row of its own.
-     */
-    private final EpochCache<String, Long> seen;
+    private final FailureReads reads;
 
     @Inject
     public LoginThrottle(AgroalDataSource dataSource, SecretHasher keys, PortcullisConfig config, AccessEpoch epoch,
@@ -155,7 +141,7 @@ public class LoginThrottle {
         this.keys = keys;
         this.clock = clock;
         this.limits = limits;
-        this.seen = new EpochCache<>(failuresEpoch, "login-failures", 20_000, meters);
+        this.reads = new FailureReads(dataSource, failuresEpoch, meters);
     }
 
     /**
@@ -168,11 +154,11 @@ public class LoginThrottle {
         if (accountKey == null && addressKey == null) {
             return Standing.CLEAN;
         }
-        long[] blockedUntil = blockedUntil(accountKey, addressKey);
+        long[] blockedUntil = reads.blockedUntil(accountKey, addressKey);
         long now = clock.millis();
         long waitMillis = 0;
         for (long until : blockedUntil) {
-            if (until != NO_ROW) {
+            if (until != FailureReads.NO_ROW) {
                 waitMillis = Math.max(waitMillis, until - now);
             }
         }
@@ -180,45 +166,7 @@ public class LoginThrottle {
             // Rounded up: retrying after the advertised time must succeed.
             throw new TooManyAttempts((waitMillis + 999) / 1000);
         }
-        return new Standing(blockedUntil[ACCOUNT] != NO_ROW);
-    }
-
-    /** Each key's {@code blocked_until_ms}, or {@link #NO_ROW}: from the cache, else one read of both rows. */
-    private long[] blockedUntil(byte[] accountKey, byte[] addressKey) {
-        Cache<String, Long> cached = seen.valuesNow();
-        String[] names = {cacheKey(accountKey), cacheKey(addressKey)};
-        if (cached != null) {
-            Long account = names[ACCOUNT] == null ? Long.valueOf(NO_ROW) : cached.getIfPresent(names[ACCOUNT]);
-            Long address = names[ADDRESS] == null ? Long.valueOf(NO_ROW) : cached.getIfPresent(names[ADDRESS]);
-            if (account != null && address != null) {
-                return new long[] {account, address};
-            }
-        }
-        seen.countLoad();
-        long[] found = {NO_ROW, NO_ROW};
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ)) {
-            s.setBytes(1, accountKey);
-            s.setBytes(2, addressKey);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    found[rs.getInt(1)] = rs.getLong(2);
-                }
-            }
-        } catch (SQLException e) {
-            throw new PersistenceException("cannot read the sign-in failures", e);
-        }
-        if (cached != null) {
-            for (int kind = ACCOUNT; kind <= ADDRESS; kind++) {
-                if (names[kind] != null) {
-                    cached.put(names[kind], found[kind]);
-                }
-            }
-        }
-        return found;
-    }
-
-    private static String cacheKey(byte[] key) {
-        return key == null ? null : Base64.getEncoder().encodeToString(key);
+        return new Standing(blockedUntil[ACCOUNT] != FailureReads.NO_ROW);
     }
 
     public void failed(String account, String address) {
