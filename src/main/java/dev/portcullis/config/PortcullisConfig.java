@@ -6,7 +6,6 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /** Everything an operator sets, under {@code portcullis.*} (env {@code PORTCULLIS_*}). */
@@ -99,105 +98,6 @@ public interface PortcullisConfig {
         /** Whether an admin is configured here (then it, not the first account signed up, is the first admin). */
         default boolean configured() {
             return username().isPresent() && password().isPresent();
-        }
-    }
-
-    /**
-     * Sign-in against the company's LDAP directory (search, then bind as the user found). Off unless
-     * {@code portcullis.ldap.enabled}; local accounts go on working either way.
-     */
-    interface Ldap {
-        /** Whether directory passwords are accepted for names that are not local accounts. */
-        @WithDefault("false")
-        boolean enabled();
-
-        /** {@code ldap://host:389} (with {@link #startTls()} for TLS) or {@code ldaps://host:636}. */
-        Optional<URI> url();
-
-        /** Upgrade {@code ldap://} connections to TLS with the StartTLS operation before anything is sent. */
-        @WithDefault("false")
-        boolean startTls();
-
-        /** PEM CA certificates the directory's certificate must chain to; unset: the JVM's trust store. */
-        Optional<Path> caFile();
-
-        /** The service account that searches for people and groups (never a person's own). */
-        Optional<String> bindDn();
-
-        /** Its password. */
-        Optional<Secret> bindPassword();
-
-        /** Where people are searched (subtree). */
-        Optional<String> userBaseDn();
-
-        /**
-         * Finds the person signing in; {@code {0}} is the name typed, escaped per RFC 4515. Only people this filter
-         * finds may sign in: add a clause to leave disabled ones out, e.g. {@code (!(pwdAccountLockedTime=*))}.
-         */
-        @WithDefault("(&(objectClass=inetOrgPerson)(uid={0}))")
-        String userFilter();
-
-        /** The attribute that holds the account name (lower-cased; it must follow the registry's name grammar). */
-        @WithDefault("uid")
-        String usernameAttribute();
-
-        @WithDefault("mail")
-        String emailAttribute();
-
-        @WithDefault("displayName")
-        String displayNameAttribute();
-
-        /** Where groups are searched (subtree); unset: no group is read, no team is synced. */
-        Optional<String> groupBaseDn();
-
-        /** Finds a person's groups; {@code {0}} is the person's DN, escaped per RFC 4515. */
-        @WithDefault("(&(objectClass=groupOfNames)(member={0}))")
-        String groupFilter();
-
-        /** The attribute that names a group in {@code portcullis.directory.teams} (the DN matches too). */
-        @WithDefault("cn")
-        String groupNameAttribute();
-
-        /** How long connecting may take before the directory counts as down (503 on {@code /v2/token}). */
-        @WithDefault("2s")
-        Duration connectTimeout();
-
-        /** How long one operation may wait for the directory's answer before it counts as down. */
-        @WithDefault("3s")
-        Duration responseTimeout();
-
-        /** Service-account connections kept open. */
-        @WithDefault("4")
-        int poolSize();
-    }
-
-    /** What directory and identity-provider accounts become here: teams from groups, admins, the sync. */
-    interface Directory {
-        /** Group to team mappings, applied on every directory sign-in and at every sync. */
-        List<GroupTeam> teams();
-
-        /** Members of this group (name or DN, as in {@link GroupTeam#group()}) are admins here; others are not. */
-        Optional<String> adminGroup();
-
-        /**
-         * How often directory accounts are checked against the directory (one replica at a time): gone or
-         * disabled people lose their sign-in and tokens, groups become memberships. Also how long a verified
-         * directory password is trusted without a bind (at most 5 minutes).
-         */
-        @WithDefault("5m")
-        Duration syncEvery();
-
-        /** One mapping: members of {@code group} are members of {@code team} with {@code role}. */
-        interface GroupTeam {
-            /** The group's name ({@code cn}), DN, or an OpenID Connect groups claim's value; compared ignoring case. */
-            String group();
-
-            /** The team; created (without owners) at the first sync or sign-in that needs it. */
-            String team();
-
-            /** owner, contributor or viewer. */
-            @WithDefault("viewer")
-            String role();
         }
     }
 

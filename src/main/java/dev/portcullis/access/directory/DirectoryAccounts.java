@@ -8,6 +8,7 @@ import dev.portcullis.access.Teams;
 import dev.portcullis.access.User;
 import dev.portcullis.access.Users;
 import dev.portcullis.access.policy.Role;
+import dev.portcullis.config.Directory;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.core.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -115,7 +116,7 @@ public class DirectoryAccounts {
             changes.fire(new AccessChanged("user.update", ACTOR, null, null, user.username,
                     "enabled: back in the directory"));
         }
-        PortcullisConfig.Directory directory = config.directory();
+        Directory directory = config.directory();
         GroupTeams.admin(person.groups(), directory.adminGroup()).ifPresent(admin -> {
             if (user.admin != admin) {
                 user.admin = admin;
@@ -164,7 +165,7 @@ public class DirectoryAccounts {
         }
     }
 
-    static List<GroupTeams.Mapping> mappings(PortcullisConfig.Directory directory) {
+    static List<GroupTeams.Mapping> mappings(Directory directory) {
         return directory.teams().stream()
                 .map(t -> new GroupTeams.Mapping(t.group(), t.team(), GroupTeams.role(t.role()))).toList();
     }

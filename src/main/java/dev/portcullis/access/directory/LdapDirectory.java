@@ -18,7 +18,7 @@ import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.PEMFileTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
-import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.config.Ldap;
 import dev.portcullis.core.Refusal;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -46,14 +46,14 @@ public final class LdapDirectory implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LdapDirectory.class);
 
-    private final PortcullisConfig.Ldap settings;
+    private final Ldap settings;
     private final LDAPConnectionPool pool;
     /** Binds as a person, decoys included: what the verified-password cache saves. */
     private final AtomicLong binds = new AtomicLong();
     /** A name no entry has, bound to when nobody is found: an unknown name costs a bind like a known one. */
     private final String decoyDn;
 
-    public LdapDirectory(PortcullisConfig.Ldap settings) {
+    public LdapDirectory(Ldap settings) {
         this.settings = settings;
         URI url = settings.url().orElseThrow(() -> new IllegalStateException("portcullis.ldap.url is required"));
         String base = settings.userBaseDn()
@@ -201,7 +201,7 @@ public final class LdapDirectory implements AutoCloseable {
         return Refusal.unavailable("the directory cannot be reached, retry later");
     }
 
-    private static SSLSocketFactory tls(PortcullisConfig.Ldap settings) throws GeneralSecurityException {
+    private static SSLSocketFactory tls(Ldap settings) throws GeneralSecurityException {
         TrustManager trust = settings.caFile().isPresent()
                 ? new PEMFileTrustManager(settings.caFile().get().toFile())
                 : JVMDefaultTrustManager.getInstance();
