@@ -1,8 +1,6 @@
 package dev.portcullis.webhooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.config.PortcullisConfig;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,7 +8,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -56,15 +52,6 @@ public class DeliveryWorker {
     private static final String CLAIM = """
             UPDATE webhook_deliveries SET claimed_by = ?, claimed_until = ?, attempts = attempts + 1
             WHERE id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)""";
-    private static final String LOAD = """
-            SELECT d.webhook_id, d.event_type, d.event_id, d.data, d.created_at, d.attempts, w.url, w.format,
-              w.secret, w.headers, e.event_id, e.occurred_at, e.action, e.repository, e.tag, e.digest, e.media_type,
-              e.size, e.url, e.actor, e.request_id, e.request_addr, e.request_host, e.request_method, e.user_agent,
-              e.source_addr, e.source_instance
-            FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-              LEFT JOIN registry_events e ON e.event_id = d.event_id
-            WHERE d.id = ? AND d.claimed_by = ?""";
-
     /** This process, in {@code claimed_by}: a restarted replica is another claimer, its old claims lapse. */
     private final String instance = UUID.randomUUID().toString();
     /** Webhooks this replica is sending to now: never claimed twice here, however far a test's clock moves. */
@@ -87,6 +74,8 @@ public class DeliveryWorker {
 
     private Sender sender;
     private Backoff backoff;
+    private DeliveryLoader loader;
+    private AttemptRecorder recorder;
     private ExecutorService senders;
     private Thread poller;
     private volatile boolean stopping;
@@ -95,6 +84,8 @@ public class DeliveryWorker {
         PortcullisConfig.Webhooks settings = config.webhooks();
         sender = new Sender(settings.connectTimeout(), settings.requestTimeout());
         backoff = new Backoff(settings.backoff(), settings.maxBackoff());
+        loader = new DeliveryLoader(dataSource, json, instance);
+        recorder = new AttemptRecorder(dataSource, json, instance, backoff, clock, config, metrics);
         senders = Executors.newFixedThreadPool(settings.concurrency(), r -> {
             Thread t = new Thread(r, "webhook-sender");
             t.setDaemon(true);
@@ -258,161 +249,29 @@ public class DeliveryWorker {
 
     /** One attempt of a claimed delivery, recorded. @return whether it was delivered */
     boolean deliver(long deliveryId) throws SQLException {
-        Loaded d = load(deliveryId);
+        LoadedDelivery d = loader.load(deliveryId);
         if (d == null) {
             return false; // the claim was lost, or the webhook deleted
         }
         Instant sentAt = clock.instant();
-        Optional<String> refused = TargetGuard.refused(d.url, config.webhooks().allowPrivateTargets());
+        Optional<String> refused = TargetGuard.refused(d.url(), config.webhooks().allowPrivateTargets());
         Sender.Outcome outcome;
         long started = System.nanoTime();
         Map<String, String> own = new LinkedHashMap<>();
-        byte[] body = d.body;
-        own.put("Content-Type", d.format.contentType());
+        byte[] body = d.body();
+        own.put("Content-Type", d.format().contentType());
         own.put("User-Agent", "Portcullis-Webhooks/1");
-        own.put("X-Portcullis-Event", d.type.wire());
+        own.put("X-Portcullis-Event", d.type().wire());
         own.put("X-Portcullis-Delivery", Long.toString(deliveryId));
         own.put("Idempotency-Key", Long.toString(deliveryId));
-        own.put(Signature.HEADER, Signature.header(d.secret, sentAt.getEpochSecond(), body));
+        own.put(Signature.HEADER, Signature.header(d.secret(), sentAt.getEpochSecond(), body));
         if (refused.isPresent()) {
             outcome = new Sender.Outcome(own, null, null, "target refused: " + refused.get());
         } else {
-            outcome = sender.post(d.url, own, d.headers, body);
+            outcome = sender.post(d.url(), own, d.headers(), body);
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
-        record(deliveryId, d, sentAt, outcome, body, millis, refused.isPresent());
+        recorder.record(deliveryId, d, sentAt, outcome, body, millis, refused.isPresent());
         return outcome.delivered() && refused.isEmpty();
-    }
-
-    private record Loaded(long webhookId, EventType type, Format format, String url, String secret,
-            Map<String, String> headers, int attempts, byte[] body) {
-    }
-
-    private Loaded load(long deliveryId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LOAD)) {
-            s.setLong(1, deliveryId);
-            s.setString(2, instance);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                EventType type = EventType.ofWire(rs.getString(2)).orElseThrow();
-                Format format = Format.ofWire(rs.getString(8)).orElse(Format.CLOUDEVENTS);
-                Instant created = rs.getTimestamp(5).toInstant();
-                Payloads.StoredEvent event = null;
-                if (rs.getString(11) != null) {
-                    long size = rs.getLong(18);
-                    boolean noSize = rs.wasNull();
-                    event = new Payloads.StoredEvent(rs.getString(11), rs.getTimestamp(12).toInstant(),
-                            rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17),
-                            noSize ? null : size, rs.getString(19), rs.getString(20), rs.getString(21),
-                            rs.getString(22), rs.getString(23), rs.getString(24), rs.getString(25), rs.getString(26),
-                            rs.getString(27));
-                }
-                JsonNode data = rs.getString(4) == null ? json.createObjectNode() : json.readTree(rs.getString(4));
-                ObjectNode payload = format == Format.PORTUS
-                        ? Payloads.portus(json, deliveryId, type, event, data, created)
-                        : Payloads.cloudEvent(json, deliveryId, type, event, data, created);
-                Map<String, String> headers = rs.getString(10) == null ? Map.of()
-                        : json.readValue(rs.getString(10), json.getTypeFactory()
-                                .constructMapType(LinkedHashMap.class, String.class, String.class));
-                return new Loaded(rs.getLong(1), type, format, rs.getString(7), rs.getString(9), headers,
-                        rs.getInt(6), json.writeValueAsBytes(payload));
-            } catch (java.io.IOException e) {
-                throw new SQLException("a stored delivery is not JSON: " + e.getMessage(), "22000", e);
-            }
-        }
-    }
-
-    /** The attempt into the log, and the delivery's and the webhook's state after it, in one transaction. */
-    private void record(long deliveryId, Loaded d, Instant at, Sender.Outcome outcome, byte[] body, int millis,
-            boolean refused) throws SQLException {
-        PortcullisConfig.Webhooks settings = config.webhooks();
-        boolean delivered = outcome.delivered() && !refused;
-        boolean last = !delivered && d.attempts >= settings.maxAttempts();
-        Instant now = clock.instant();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int updated;
-                if (delivered || last) {
-                    try (PreparedStatement s = c.prepareStatement("""
-                            UPDATE webhook_deliveries SET status = ?, finished_at = ?, claimed_by = NULL,
-                              claimed_until = NULL WHERE id = ? AND claimed_by = ?""")) {
-                        s.setString(1, delivered ? "delivered" : "failed");
-                        s.setTimestamp(2, Timestamp.from(now));
-                        s.setLong(3, deliveryId);
-                        s.setString(4, instance);
-                        updated = s.executeUpdate();
-                    }
-                } else {
-                    try (PreparedStatement s = c.prepareStatement("""
-                            UPDATE webhook_deliveries SET next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL
-                            WHERE id = ? AND claimed_by = ?""")) {
-                        Duration wait = backoff.after(d.attempts, ThreadLocalRandom.current().nextDouble());
-                        s.setTimestamp(1, Timestamp.from(now.plus(wait)));
-                        s.setLong(2, deliveryId);
-                        s.setString(3, instance);
-                        updated = s.executeUpdate();
-                    }
-                }
-                if (updated == 0) {
-                    c.rollback(); // the claim lapsed and another replica has it: its record counts
-                    return;
-                }
-                try (PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, request_headers,
-                          request_body, response_status, response_body, error, duration_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    s.setLong(1, deliveryId);
-                    s.setInt(2, d.attempts);
-                    s.setTimestamp(3, Timestamp.from(at));
-                    s.setString(4, json.writeValueAsString(outcome.loggedHeaders()));
-                    s.setString(5, new String(body, StandardCharsets.UTF_8));
-                    if (outcome.status() == null) {
-                        s.setNull(6, java.sql.Types.INTEGER);
-                    } else {
-                        s.setInt(6, outcome.status());
-                    }
-                    s.setString(7, outcome.response());
-                    String error = outcome.error() != null ? outcome.error()
-                            : delivered ? null : "answered " + outcome.status();
-                    s.setString(8, error == null || error.length() <= 512 ? error : error.substring(0, 512));
-                    s.setInt(9, millis);
-                    s.executeUpdate();
-                }
-                if (delivered) {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "UPDATE webhooks SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures > 0")) {
-                        s.setLong(1, d.webhookId);
-                        s.executeUpdate();
-                    }
-                } else if (last) {
-                    // Reason and switch first, from the count before this failure, then the count.
-                    try (PreparedStatement s = c.prepareStatement("""
-                            UPDATE webhooks SET
-                              disabled_reason = IF(consecutive_failures + 1 >= ?, ?, disabled_reason),
-                              enabled = IF(consecutive_failures + 1 >= ?, FALSE, enabled),
-                              consecutive_failures = consecutive_failures + 1
-                            WHERE id = ?""")) {
-                        s.setInt(1, settings.disableAfter());
-                        String reason = "disabled after " + settings.disableAfter() + " failed deliveries in a row"
-                                + " (the last at " + now + ": " + (outcome.error() != null ? outcome.error()
-                                        : "answered " + outcome.status()) + ")";
-                        s.setString(2, reason.length() <= 512 ? reason : reason.substring(0, 509) + "...");
-                        s.setInt(3, settings.disableAfter());
-                        s.setLong(4, d.webhookId);
-                        s.executeUpdate();
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                c.rollback();
-                throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), "22000", e);
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
-        metrics.attempted(delivered ? "delivered" : refused ? "refused" : last ? "failed" : "retried");
     }
 }
