@@ -272,6 +272,64 @@ class WebhooksEndToEndTest {
     }
 
     @Test
+    void aVisibilityChangeReachesTheNamespacesWebhooks() throws Exception {
+        String owner = TestUsers.create("vera");
+        String team = "team" + System.nanoTime() % 1_000_000;
+        as(owner).body(Map.of("name", team)).post("/api/v1/teams").then().statusCode(201);
+        JsonNode hook = createWebhook(owner, team, "/visibility", "cloudevents", List.of("visibility.changed"), null);
+        as(owner).contentType("application/merge-patch+json").body("{\"description\": \"not a visibility change\"}")
+                .patch("/api/v1/namespaces/{n}", team).then().statusCode(200);
+        as(owner).contentType("application/merge-patch+json").body("{\"visibility\": \"public\"}")
+                .patch("/api/v1/namespaces/{n}", team).then().statusCode(200);
+
+        Received changed = receiver.await("/visibility", r -> r.size() >= 1).get(0);
+        JsonNode e = json.readTree(changed.body());
+        assertEquals("dev.portcullis.access.visibility.changed", e.get("type").asText());
+        assertEquals(team, e.at("/data/namespace").asText());
+        assertTrue(e.at("/data/detail").asText().contains("visibility="), e.toString());
+        assertTrue(Signature.verify(hook.get("secret").asText(), changed.header(Signature.HEADER), changed.body()));
+        try (var c = dataSource.getConnection(); var q = c.prepareStatement(
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?")) {
+            q.setLong(1, hook.get("id").asLong());
+            try (var rs = q.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getLong(1), "the description change made no delivery");
+            }
+        }
+    }
+
+    @Test
+    void tokensCreatedAndRevokedReachTheGlobalWebhooksInOrder() throws Exception {
+        String user = TestUsers.create("tess");
+        JsonNode hook = createWebhook(TestUsers.ADMIN, null, "/tokens", "cloudevents",
+                List.of("token.created", "token.revoked"), null);
+        try {
+            long tokenId = as(user).body(Map.of("name", "ci")).post("/api/v1/users/{u}/application-tokens", user)
+                    .then().statusCode(201).extract().jsonPath().getLong("id");
+            as(user).delete("/api/v1/users/{u}/application-tokens/{id}", user, tokenId).then().statusCode(204);
+
+            List<JsonNode> mine = new java.util.ArrayList<>();
+            for (Received r : receiver.await("/tokens", all -> mentions(all, user) >= 2)) {
+                JsonNode e = json.readTree(r.body());
+                if (user.equals(e.at("/data/user").asText())) {
+                    mine.add(e);
+                    assertTrue(Signature.verify(hook.get("secret").asText(), r.header(Signature.HEADER), r.body()));
+                }
+            }
+            assertEquals(List.of("dev.portcullis.access.token.created", "dev.portcullis.access.token.revoked"),
+                    mine.stream().map(e -> e.get("type").asText()).toList());
+            assertEquals("ci", mine.get(0).at("/data/detail").asText());
+        } finally {
+            as(TestUsers.ADMIN).delete("/api/v1/webhooks/{id}", hook.get("id").asLong()).then().statusCode(204);
+        }
+    }
+
+    private int mentions(List<Received> received, String user) {
+        return (int) received.stream()
+                .filter(r -> new String(r.body(), StandardCharsets.UTF_8).contains("\"" + user + "\"")).count();
+    }
+
+    @Test
     void aNamespacesWebhooksAreInvisibleToThoseWhoDoNotManageIt() throws Exception {
         String alice = TestUsers.create("alice");
         String mallory = TestUsers.create("mallory");
