@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.access.policy.Subject;
 import dev.portcullis.core.MergePatch;
+import dev.portcullis.core.Refusal;
 import dev.portcullis.webhooks.DeliveryLog;
 import dev.portcullis.webhooks.EventType;
 import dev.portcullis.webhooks.Webhook;
@@ -19,7 +20,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
@@ -65,11 +68,33 @@ public class WebhookPages {
     @POST
     @Transactional
     public TemplateInstance create(@RestPath String name, @RestForm("webhook") String webhookName,
-            @RestForm String url, @RestForm List<String> events, @RestForm String format) {
+            @RestForm String url, @RestForm List<String> events, @RestForm String format, @RestForm String headers,
+            @RestForm String secret) {
+        String given = Links.blankToNull(secret);
         Webhook created = webhooks.create(web.subject(), new Webhooks.Spec(name, Links.blankToNull(webhookName),
                 Links.blankToNull(url), events == null || events.isEmpty() ? null : events, Links.blankToNull(format),
-                true, null, null));
-        return page(name, created.secret);
+                true, headerLines(headers), given));
+        // A secret the owner typed is not shown back; a generated one is, this once.
+        return page(name, given == null ? created.secret : null);
+    }
+
+    /** {@code Name: value} per line, as the form's text area takes them; a line without a colon is refused. */
+    static Map<String, String> headerLines(String text) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (text == null) {
+            return headers;
+        }
+        for (String line : text.split("\\R")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw Refusal.invalid("a header is 'Name: value', one per line");
+            }
+            headers.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        return headers;
     }
 
     @POST

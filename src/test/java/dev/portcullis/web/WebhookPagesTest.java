@@ -68,6 +68,37 @@ class WebhookPagesTest {
     }
 
     @Test
+    void customHeadersAndAGivenSecretAreSentAndNeverShownBack() throws Exception {
+        String owner = TestUsers.create("header");
+        String team = WebPagesTest.unique("headed");
+        given().auth().preemptive().basic(owner, TestUsers.PASSWORD).contentType(ContentType.JSON)
+                .body(Map.of("name", team)).post("/api/v1/teams").then().statusCode(201);
+        WebSession web = WebSession.signIn(owner, TestUsers.PASSWORD);
+        String page = "/namespaces/" + team + "/webhooks";
+        String secret = "a-secret-the-owner-chose-1234";
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            web.post(page, page, "webhook", "chat", "url", receiver.url("/chat"), "format", "portus", "events", "push",
+                    "headers", "X-Room: builds\nAuthorization: Bearer room-token-5678", "secret", secret)
+                    .then().statusCode(200).body(not(containsString(secret))).body(not(containsString("room-token")))
+                    .body(not(containsString("shown this once")));
+            String listed = web.get(page).then().statusCode(200).body(not(containsString("room-token")))
+                    .extract().asString();
+            long id = Long.parseLong(listed.replaceAll("(?s).*id=\"webhook-(\\d+)\".*", "$1"));
+            web.post(page, page + "/" + id + "/ping").then().statusCode(303);
+            WebhookReceiver.Received ping = receiver.await("/chat", r -> r.size() >= 1).get(0);
+            assertEquals("builds", ping.header("X-Room"));
+            assertEquals("Bearer room-token-5678", ping.header("Authorization"));
+            assertTrue(Signature.verify(secret, ping.header(Signature.HEADER), ping.body()));
+
+            web.post(page, page, "webhook", "bad", "url", receiver.url("/bad"), "headers", "no colon here")
+                    .then().statusCode(303);
+            assertEquals(1, given().auth().preemptive().basic(owner, TestUsers.PASSWORD)
+                    .get("/api/v1/webhooks?namespace=" + team).then().statusCode(200).extract().jsonPath()
+                    .getList("$").size(), "the malformed header line created nothing");
+        }
+    }
+
+    @Test
     void aNonMemberGetsTheSamePageAsForANamespaceThatDoesNotExist() {
         String owner = TestUsers.create("keeper");
         String stranger = TestUsers.create("stranger");
