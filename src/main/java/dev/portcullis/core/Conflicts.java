@@ -18,11 +18,24 @@ public final class Conflicts {
     private Conflicts() {
     }
 
-    /** Whether {@code e} or one of its causes is a deadlock or a lost certification. */
+    /**
+     * Whether {@code e}, one of its causes or one of their suppressed exceptions is a deadlock or a lost
+     * certification. Suppressed ones count: a conflict found at commit (where Galera certifies) reaches the caller as
+     * the transaction manager's {@code RollbackException} with the driver's error suppressed, not as its cause.
+     */
     public static boolean isConflict(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        return isConflict(e, 0);
+    }
+
+    private static boolean isConflict(Throwable e, int depth) {
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause() == t ? null : t.getCause(), depth++) {
             if (t instanceof SQLException sql && (sql.getErrorCode() == DEADLOCK || "40001".equals(sql.getSQLState()))) {
                 return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (isConflict(suppressed, depth + 1)) {
+                    return true;
+                }
             }
         }
         return false;

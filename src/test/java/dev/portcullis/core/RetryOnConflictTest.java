@@ -7,9 +7,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
+import jakarta.transaction.RollbackException;
 import jakarta.transaction.Transactional;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.transaction.xa.XAException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,19 @@ class RetryOnConflictTest {
             return "committed";
         }
 
+        /** Loses at commit, as Galera's certification makes it: the driver's error is suppressed, not the cause. */
+        @Transactional
+        String losingAtCommit(int losses) {
+            if (RUNS.incrementAndGet() <= losses) {
+                var rollback = new RollbackException("ARJUNA016053: Could not commit transaction.");
+                rollback.addSuppressed(new XAException("Error trying to transactionCommit")
+                        .initCause(new SQLTransactionRollbackException("Deadlock found", "40001",
+                                Conflicts.DEADLOCK)));
+                throw new IllegalStateException("Error invoking subclass method", rollback);
+            }
+            return "committed";
+        }
+
         /** The inner call joins this transaction: only this one, the outermost, may run again. */
         @Transactional
         String outer(int losses) {
@@ -54,6 +70,12 @@ class RetryOnConflictTest {
     void aTransactionThatLostTwiceCommitsOnTheThirdRun() {
         assertEquals("committed", work.losing(2, Conflicts.DEADLOCK));
         assertEquals(3, Work.RUNS.get());
+    }
+
+    @Test
+    void aTransactionThatLostAtCommitRunsAgain() {
+        assertEquals("committed", work.losingAtCommit(1));
+        assertEquals(2, Work.RUNS.get());
     }
 
     @Test
