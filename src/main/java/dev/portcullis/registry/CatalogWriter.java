@@ -1,5 +1,6 @@
 package dev.portcullis.registry;
 
+import dev.portcullis.core.Conflicts;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -178,6 +179,14 @@ public class CatalogWriter {
         try {
             results = attempt(batch);
         } catch (SQLException | RuntimeException e) {
+            if (batch.size() > 1 && Conflicts.isConflict(e)) {
+                // Lost every attempt to concurrent writers (on Galera, replicas writing through other nodes):
+                // halves write fewer rows, so each certifies more often, and a half that commits is answered.
+                int half = batch.size() / 2;
+                commit(batch.subList(0, half));
+                commit(batch.subList(half, batch.size()));
+                return;
+            }
             if (batch.size() == 1 || !Commits.someoneAtFault(e)) {
                 batch.forEach(q -> q.result().completeExceptionally(e));
                 return;
