@@ -77,7 +77,7 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
         return """
                 {"realm": "%s", "enabled": true, "sslRequired": "none",
                  "groups": [{"name": "devs"}, {"name": "portcullis-admins"}, {"name": "registry-users"}],
-                 "users": [%s, %s, %s, %s],
+                 "users": [%s, %s, %s, %s, %s],
                  "clients": [{
                    "clientId": "portcullis", "enabled": true, "publicClient": false, "secret": "%s",
                    "clientAuthenticatorType": "client-secret", "standardFlowEnabled": true,
@@ -92,6 +92,7 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
                 person("oscar", "portcullis-admins", "registry-users"),
                 person("otto", "devs"),
                 person("admin", "registry-users"),
+                person("petra", "devs", "registry-users"),
                 CLIENT_SECRET, app, app);
     }
 }

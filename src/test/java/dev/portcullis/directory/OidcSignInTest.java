@@ -116,6 +116,9 @@ class OidcSignInTest {
         assertEquals(Boolean.TRUE, user("oscar").get("admin"));
         String secret = createToken(browser, "oscar");
         assertEquals(200, tokenStatus("oscar", secret));
+        // The OIDC extension guards /auth/oidc only: the API takes Portcullis's bearer tokens and challenges as before.
+        given().header("Authorization", "Bearer " + secret).get("/api/v1/users/oscar").then().statusCode(200);
+        given().redirects().follow(false).get("/api/v1/users/oscar").then().statusCode(401);
 
         Keycloak keycloak = KeycloakResource.keycloak();
         String realm = KeycloakResource.REALM;
