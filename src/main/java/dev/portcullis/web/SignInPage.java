@@ -32,6 +32,8 @@ public class SignInPage {
     static class Templates {
         static native TemplateInstance login(Chrome page, String error, String notice, boolean explore,
                 boolean signup, String oidc);
+
+        static native TemplateInstance signingOut(Chrome page, String provider);
     }
 
     @Inject
@@ -78,6 +80,8 @@ public class SignInPage {
             case "group" -> provider + "your account there is not allowed to use this registry.";
             case "name" -> provider + "your name there belongs to another account here. Ask an admin.";
             case "disabled" -> provider + "your account here is disabled.";
+            case "unavailable" -> "The identity provider cannot be reached just now: try again in a minute. Local"
+                    + " accounts can still sign in with their password.";
             default -> provider + "it did not say who you are.";
         };
     }
@@ -97,6 +101,13 @@ public class SignInPage {
             oidc = config.oidc().enabled() && users.find(subject.name()).source == AccountSource.OIDC;
         }
         web.endSession();
-        return Response.seeOther(URI.create(oidc ? "/auth/oidc/logout" : "/login?signedOut=true")).build();
+        if (oidc) {
+            // Not a redirect: the browser would still be answering this form's post, and the pages' CSP
+            // (form-action 'self') stops a form's redirects at another site. A refresh is a navigation of its own.
+            Chrome anonymous = new Chrome("Signing out", "login", null, false, List.of());
+            return Response.ok(Templates.signingOut(anonymous, config.oidc().providerName()))
+                    .header("Refresh", "0; url=/auth/oidc/logout").build();
+        }
+        return Response.seeOther(URI.create("/login?signedOut=true")).build();
     }
 }

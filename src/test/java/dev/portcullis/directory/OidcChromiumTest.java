@@ -23,7 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The same sign-in in Debian's Chromium (headless, a fresh profile): "Sign in with Keycloak" on the sign-in page,
  * Keycloak's own login form, the dashboard, then an application token on the profile page with its docker login
- * line, which then gets a registry token. Shares {@link OidcSignInTest}'s Quarkus and Keycloak (same profile).
+ * line, which then gets a registry token; sign-out at Keycloak too. Shares {@link OidcSignInTest}'s Quarkus and Keycloak (same profile).
  */
 @QuarkusTest
 @TestProfile(OidcProfile.class)
@@ -65,6 +65,14 @@ class OidcChromiumTest {
             Matcher secret = TOKEN.matcher(driver.getPageSource());
             assertTrue(secret.find(), "the token, shown once");
             assertEquals(200, OidcSignInTest.tokenStatus("petra", secret.group()));
+
+            // Sign out: through the extension's logout path to Keycloak's end_session_endpoint and back.
+            driver.findElement(By.cssSelector("form[action='/logout'] button")).click();
+            wait.withMessage(() -> "back at the sign-in page, not " + driver.getCurrentUrl())
+                    .until(d -> d.getCurrentUrl().startsWith(app + "/login"));
+            driver.get(app + "/auth/oidc");
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("kc-form-login")));
+            assertEquals(200, OidcSignInTest.tokenStatus("petra", secret.group()), "the token outlives the session");
         } finally {
             driver.quit();
         }

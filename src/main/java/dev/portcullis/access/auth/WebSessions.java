@@ -1,6 +1,7 @@
 package dev.portcullis.access.auth;
 
 import io.quarkus.arc.ClientProxy;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
@@ -20,6 +21,7 @@ import java.lang.reflect.Field;
  * than copying its key handling (the key may be a random one of this start).
  */
 @ApplicationScoped
+@RegisterForReflection(targets = FormAuthenticationMechanism.class, methods = false) // the native image's field
 public class WebSessions {
 
     @Inject
