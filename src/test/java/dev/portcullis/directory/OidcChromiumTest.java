@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.testsupport.DebianPackages;
+import dev.portcullis.testsupport.GuardedRegistry;
+import dev.portcullis.testsupport.OciImage;
+import dev.portcullis.testsupport.RegistryPortResource;
+import dev.portcullis.testsupport.RegistryProcess;
+import dev.portcullis.testsupport.Skopeo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +29,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The same sign-in in Debian's Chromium (headless, a fresh profile): "Sign in with Keycloak" on the sign-in page,
  * Keycloak's own login form, the dashboard, then an application token on the profile page with its docker login
- * line, which then gets a registry token; sign-out at Keycloak too. Shares {@link OidcSignInTest}'s Quarkus and Keycloak (same profile).
+ * line, with which skopeo pushes an image through the real registry (as docker would); sign-out at Keycloak too. Shares {@link OidcSignInTest}'s Quarkus and Keycloak (same profile).
  */
 @QuarkusTest
 @TestProfile(OidcProfile.class)
@@ -65,6 +71,7 @@ class OidcChromiumTest {
             Matcher secret = TOKEN.matcher(driver.getPageSource());
             assertTrue(secret.find(), "the token, shown once");
             assertEquals(200, OidcSignInTest.tokenStatus("petra", secret.group()));
+            pushWith("petra", secret.group());
 
             // Sign out: through the extension's logout path to Keycloak's end_session_endpoint and back.
             driver.findElement(By.cssSelector("form[action='/logout'] button")).click();
@@ -75,6 +82,20 @@ class OidcChromiumTest {
             assertEquals(200, OidcSignInTest.tokenStatus("petra", secret.group()), "the token outlives the session");
         } finally {
             driver.quit();
+        }
+    }
+
+    /** What `docker login` then `docker push` do with the token, by skopeo through the real registry. */
+    private static void pushWith(String user, String token) throws IOException {
+        Path work = Files.createTempDirectory("portcullis-oidc-push");
+        RegistryProcess registry = GuardedRegistry.start(work, false, false, RegistryPortResource.port());
+        try {
+            Path image = OciImage.write(work.resolve("hello"), "1", "hello.txt",
+                    "hello from the identity provider".getBytes(StandardCharsets.UTF_8));
+            Skopeo.Result push = Skopeo.push(image, "1", registry.host() + "/" + user + "/hello:1", user + ":" + token);
+            assertTrue(push.ok(), push.toString());
+        } finally {
+            registry.stop();
         }
     }
 }
