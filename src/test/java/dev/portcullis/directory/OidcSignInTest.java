@@ -91,6 +91,7 @@ class OidcSignInTest {
         HttpResponse<String> back = browser.follow(toIdp);
         assertEquals(200, back.statusCode());
         assertTrue(browser.lastPath().startsWith("/login"), "back at the sign-in page: " + browser.visited);
+        assertTrue(back.body().contains("You are signed out everywhere"), "with the notice");
         assertEquals(303, browser.get("/profile").statusCode(), "the old session is over");
         // The provider's session is over too: signing in again asks for the password.
         HttpResponse<String> again = browser.follow(browser.get("/auth/oidc"));
