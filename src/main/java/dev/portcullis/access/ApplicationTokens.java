@@ -101,6 +101,23 @@ public class ApplicationTokens {
         }
     }
 
+    /**
+     * Revokes every live token of the account at once: an identity provider's account that lost its access here
+     * (see {@code access.oidc.OidcAccounts}). Joins the caller's transaction.
+     *
+     * @return how many were live
+     */
+    @Transactional
+    public int revokeAll(String actor, User owner, String why) {
+        List<ApplicationToken> live = ApplicationToken.list("user = ?1 and revokedAt is null", owner);
+        Instant now = Instant.now();
+        for (ApplicationToken token : live) {
+            token.revokedAt = now;
+            changes.fire(new AccessChanged("token.revoke", actor, null, null, owner.username, token.name + ": " + why));
+        }
+        return live.size();
+    }
+
     private static User visibleOwner(Subject actor, String username) {
         if (!ManagementPolicy.mayViewUser(actor, username)) {
             // Another user's tokens do not exist as far as this caller can tell.

@@ -86,6 +86,9 @@ public interface PortcullisConfig {
 
     Ldap ldap();
 
+    /** Web UI sign-in through an OpenID Connect provider. */
+    Oidc oidc();
+
     Directory directory();
 
     interface Admin {

@@ -41,8 +41,9 @@ public class ProfilePage {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TOKEN_PAGES = 50;
 
+    /** @param source who holds the password: only a local account has one here to change */
     public record Account(String username, String email, String displayName, boolean admin, boolean bot,
-            Instant createdAt) {
+            Instant createdAt, String source) {
     }
 
     /** A token just created: its secret exists only in this answer. */
@@ -132,7 +133,7 @@ public class ProfilePage {
     private TemplateInstance page(Subject subject, NewToken created) {
         User user = users.find(subject.name());
         Account account = new Account(user.username, user.email, user.displayName, user.admin, user.bot,
-                user.createdAt);
+                user.createdAt, user.source.label());
         // The live ones (at most 50 per account), wherever they are among revoked ones.
         List<TokenView> list = new ArrayList<>();
         long after = 0;

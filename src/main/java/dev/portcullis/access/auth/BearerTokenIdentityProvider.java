@@ -9,9 +9,16 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** {@code Authorization: Bearer <application token>} on the JSON API. */
+/**
+ * {@code Authorization: Bearer <application token>} on the JSON API. Asked first, it takes only the requests
+ * {@link BearerTokenMechanism} marked: the OIDC extension verifies its ID tokens through the same request type, and
+ * those must reach the extension's provider rather than fail here.
+ */
 @ApplicationScoped
 public class BearerTokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
+
+    /** The attribute that marks the mechanism's requests. */
+    static final String APPLICATION_TOKEN = "portcullis.application-token";
 
     @Inject
     Authenticator authenticator;
@@ -22,7 +29,15 @@ public class BearerTokenIdentityProvider implements IdentityProvider<TokenAuthen
     }
 
     @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        if (!Boolean.TRUE.equals(request.getAttribute(APPLICATION_TOKEN))) {
+            return Uni.createFrom().nullItem();
+        }
         String address = ClientAddress.of(HttpSecurityUtils.getRoutingContextAttribute(request));
         String secret = request.getToken().getToken();
         return context.runBlocking(() ->

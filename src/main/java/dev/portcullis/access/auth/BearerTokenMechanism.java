@@ -27,6 +27,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         TokenAuthenticationRequest request = new TokenAuthenticationRequest(
                 new TokenCredential(header.substring(7).trim(), "bearer"));
         HttpSecurityUtils.setRoutingContextAttribute(request, context);
+        request.setAttribute(BearerTokenIdentityProvider.APPLICATION_TOKEN, true);
         return identityProviderManager.authenticate(request);
     }
 
