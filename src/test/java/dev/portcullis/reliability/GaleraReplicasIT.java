@@ -53,7 +53,12 @@ import org.junit.jupiter.api.Test;
 class GaleraReplicasIT {
 
     static final String SECRET = "galera-replicas-events-secret";
-    static final String ADMIN = "Basic " + basic("admin", "admin-password");
+    static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
+    static final Pattern CSRF_COOKIE = Pattern.compile("portcullis-csrf=([^;]+)");
+    /** The first account, signed up through both replicas at once in {@link #startClusterReplicasBalancerAndRegistry}. */
+    static String admin;
+    static String adminAuthorization;
+    static List<Integer> firstSignUps;
     // Each revoked-token round costs two failures against the loopback address (50 allowed in all).
     static final int ROUNDS = 10;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -82,8 +87,9 @@ class GaleraReplicasIT {
                 "PORTCULLIS_EVENTS_TOKEN", SECRET,
                 "PORTCULLIS_TOKENS_HASH_KEY", "galera-replicas-tokens-hash-key-0123456789",
                 "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", "galera-replicas-session-key-0123456789abcdef",
-                "PORTCULLIS_ADMIN_USERNAME", "admin",
-                "PORTCULLIS_ADMIN_PASSWORD", "admin-password",
+                // No admin from the settings: the first account signed up becomes it, raced through both replicas.
+                "PORTCULLIS_SIGNUP_ENABLED", "true",
+                "PORTCULLIS_SIGNUP_FIRST_USER_ADMIN", "true",
                 "PORTCULLIS_REGISTRY_URL", "http://127.0.0.1:" + registryPort);
         List<GaleraCluster.Node> n = cluster.nodes();
         a = new PackagedReplica("a", work, url(n.get(0), n.get(1), n.get(2)), shared);
@@ -93,6 +99,7 @@ class GaleraReplicasIT {
         a.awaitReady();
         b.start();
         b.awaitReady();
+        raceForTheFirstAccount();
         balancer = HaproxyBalancer.start(work.resolve("haproxy"), List.of(
                 new HaproxyBalancer.Backend(a.httpPort(), a.managementPort()),
                 new HaproxyBalancer.Backend(b.httpPort(), b.managementPort())));
@@ -100,6 +107,48 @@ class GaleraReplicasIT {
                 .tokenAuth(balancer.url() + "/v2/token", "registry.test", "portcullis", signing.certificate())
                 .notifications(balancer.url() + "/v2/webhooks/events", SECRET)
                 .deleteEnabled(true).build(), registryPort);
+    }
+
+    /** Two people sign up at once, one through each replica, on an empty database where the first becomes admin. */
+    static void raceForTheFirstAccount() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CyclicBarrier together = new CyclicBarrier(2);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (PackagedReplica replica : new PackagedReplica[] {a, b}) {
+                String name = "first" + (replica == a ? "a" : "b");
+                answers.add(pool.submit(() -> {
+                    HttpResponse<String> page = send(replica, HttpRequest.newBuilder(URI.create(replica.url() + "/signup")));
+                    Matcher field = CSRF_FIELD.matcher(page.body());
+                    Matcher cookie = CSRF_COOKIE.matcher(String.join(";", page.headers().allValues("set-cookie")));
+                    assertTrue(field.find() && cookie.find(), "the sign-up form of " + replica.url());
+                    String form = "csrf-token=" + field.group(1) + "&username=" + name + "&email=" + name
+                            + "%40example.com&password=password-of-" + name + "&repeat=password-of-" + name;
+                    together.await();
+                    return send(replica, HttpRequest.newBuilder(URI.create(replica.url() + "/signup"))
+                            .header("Cookie", "portcullis-csrf=" + cookie.group(1))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))).statusCode();
+                }));
+            }
+            firstSignUps = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                firstSignUps.add(answer.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = cluster.node(2).connect(); Statement s = c.createStatement()) {
+            s.execute("SET SESSION wsrep_sync_wait = 1");
+            try (var rs = s.executeQuery("SELECT username FROM users WHERE admin ORDER BY username")) {
+                List<String> admins = new ArrayList<>();
+                while (rs.next()) {
+                    admins.add(rs.getString(1));
+                }
+                admin = String.join(",", admins);
+            }
+        }
+        adminAuthorization = "Basic " + basic(admin, "password-of-" + admin);
     }
 
     static String url(GaleraCluster.Node... order) {
@@ -128,6 +177,13 @@ class GaleraReplicasIT {
         }
     }
 
+    /** Of two first sign-ups at once on two nodes, one becomes admin (the sign-up lock is a write that certifies). */
+    @Test
+    void ofTwoFirstSignUpsThroughBothReplicasOneIsAdmin() {
+        assertEquals(List.of(303, 303), firstSignUps, "both signed up");
+        assertTrue(admin.equals("firsta") || admin.equals("firstb"), "exactly one admin: " + admin);
+    }
+
     @Test
     void aTokenCreatedThroughOneReplicaWorksAtOnceThroughTheOther() throws Exception {
         String user = createUser(a, "carol");
@@ -148,7 +204,7 @@ class GaleraReplicasIT {
             // B has verified it (and keeps it in its cache) before A revokes it.
             assertEquals(200, get(b, "/api/v1/users/" + user, credentials).statusCode(), "round " + i);
             HttpResponse<String> revoked = send(a, HttpRequest.newBuilder(URI.create(a.url() + "/api/v1/users/" + user
-                    + "/application-tokens/" + created.path("id").asLong())).DELETE().header("Authorization", ADMIN));
+                    + "/application-tokens/" + created.path("id").asLong())).DELETE().header("Authorization", adminAuthorization));
             assertEquals(204, revoked.statusCode(), revoked.body());
             assertEquals(401, get(b, "/api/v1/users/" + user, credentials).statusCode(), "round " + i);
             assertEquals(401, get(b, "/v2/token?service=registry.test&scope=repository:" + user + "/app:pull",
@@ -172,7 +228,7 @@ class GaleraReplicasIT {
                 Statement s = paused.createStatement()) {
             s.execute("FLUSH TABLES WITH READ LOCK");
             HttpResponse<String> revoked = send(a, HttpRequest.newBuilder(URI.create(a.url() + "/api/v1/users/" + user
-                    + "/application-tokens/" + created.path("id").asLong())).DELETE().header("Authorization", ADMIN));
+                    + "/application-tokens/" + created.path("id").asLong())).DELETE().header("Authorization", adminAuthorization));
             assertEquals(204, revoked.statusCode(), revoked.body());
             Future<HttpResponse<String>> next = pool.submit(() -> get(b, "/api/v1/users/" + user, credentials));
             while (!next.isDone() && Rows.count(watcher, "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
@@ -281,7 +337,7 @@ class GaleraReplicasIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> tags = get(replica, "/api/v1/repositories/" + repository + "/tags/" + tag, ADMIN);
+            HttpResponse<String> tags = get(replica, "/api/v1/repositories/" + repository + "/tags/" + tag, adminAuthorization);
             last = tags.statusCode() + " " + tags.body();
             if (tags.statusCode() == 200) {
                 return;
@@ -321,7 +377,7 @@ class GaleraReplicasIT {
     }
 
     static HttpResponse<String> post(PackagedReplica replica, String path, String json) throws Exception {
-        return send(replica, HttpRequest.newBuilder(URI.create(replica.url() + path)).header("Authorization", ADMIN)
+        return send(replica, HttpRequest.newBuilder(URI.create(replica.url() + path)).header("Authorization", adminAuthorization)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
