@@ -1,0 +1,50 @@
+package dev.portcullis.portus;
+
+import dev.portcullis.core.Refusal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Where the Portus database is: a MariaDB/MySQL JDBC URL and an account that can read it. The connection is
+ * read-only (the server refuses writes in it) and one transaction: every table is read from the same snapshot.
+ */
+public record PortusSource(String url, String user, String password) {
+
+    public PortusSource {
+        if (url == null || !url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
+            throw Refusal.invalid("url must be a jdbc:mariadb:// (or jdbc:mysql://) URL of Portus's database");
+        }
+        if (user == null || user.isBlank()) {
+            throw Refusal.invalid("user is required");
+        }
+    }
+
+    /** The password never appears in logs or answers. */
+    @Override
+    public String toString() {
+        return "PortusSource[" + url + " as " + user + "]";
+    }
+
+    Connection open() {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password == null ? "" : password);
+        if (url.startsWith("jdbc:mysql:")) {
+            props.setProperty("permitMysqlScheme", "true");
+        }
+        try {
+            // The driver itself, not DriverManager: the application's class loader may not be the one it scans.
+            Connection c = new org.mariadb.jdbc.Driver().connect(url, props);
+            if (c == null) {
+                throw Refusal.invalid("the MariaDB driver does not take this url");
+            }
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            return c;
+        } catch (SQLException e) {
+            throw Refusal.invalid("cannot connect to the Portus database: " + e.getMessage());
+        }
+    }
+}
