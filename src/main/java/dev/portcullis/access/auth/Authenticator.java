@@ -145,7 +145,11 @@ public class Authenticator {
         }
         if (user == null || user.passwordHash() == null) {
             if (user != null) { // a bot: no password, perhaps tokens from Portus
-                return byImportedToken(user, username, password, key);
+                Authentication result = byImportedToken(user, username, password, key);
+                if (result instanceof Authentication.Rejected) {
+                    hasher.matchDecoy(password); // as long as an unknown name takes
+                }
+                return result;
             }
             hasher.matchDecoy(password); // the same time as a real check: no account enumeration by timing
             return new Authentication.Rejected();
