@@ -1,5 +1,6 @@
 package dev.portcullis.portus;
 
+import dev.portcullis.testsupport.MariaDbServer;
 import dev.portcullis.testsupport.MariaDbTestResource;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import java.io.IOException;
@@ -25,18 +26,25 @@ final class PortusFixture {
 
     final String p;
     final String database;
+    private final MariaDbServer server;
 
+    /** In the @QuarkusTest's MariaDB. */
     PortusFixture(String prefix) {
+        this(prefix, MariaDbTestResource.server());
+    }
+
+    PortusFixture(String prefix, MariaDbServer server) {
         this.p = prefix;
         this.database = "portus_" + prefix;
+        this.server = server;
     }
 
     String url() {
-        return MariaDbTestResource.server().serverJdbcUrl() + database;
+        return server.serverJdbcUrl() + database;
     }
 
     void create() throws SQLException, IOException {
-        try (Connection c = MariaDbTestResource.server().connect(); Statement s = c.createStatement()) {
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
             c.setCatalog(database);
             String schema;
@@ -96,7 +104,7 @@ final class PortusFixture {
         String member = "INSERT INTO team_users (user_id, team_id, created_at, updated_at, role) VALUES"
                 + " (?, ?, NOW(), NOW(), ?)";
         for (int i = 0; i < people.length; i++) {
-            exec(c, member, i == 3 ? 5 : i == 4 ? 6 : 2 + i, 10 + i, 2);
+            exec(c, member, 2 + i, 10 + i, 2);
         }
         exec(c, member, 2, 20, 2);
         exec(c, member, 3, 20, 0);
