@@ -33,7 +33,8 @@ final class Mapping {
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(3);
-                Row row = new Row(rs.getString(1), rs.getLong(2), rs.wasNull() ? null : id, rs.getString(4));
+                Long ourId = rs.wasNull() ? null : id; // right after reading it: wasNull is of the last column read
+                Row row = new Row(rs.getString(1), rs.getLong(2), ourId, rs.getString(4));
                 known.computeIfAbsent(row.kind(), k -> new HashMap<>()).put(row.portusId(), row);
             }
         }

@@ -62,6 +62,7 @@ class PortusImportCommandIT {
         pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePort.next()));
         pb.environment().put("PORTCULLIS_REGISTRY_SERVICE", "registry.test");
         pb.environment().put("PORTCULLIS_DATA_DIR", work.resolve("data").toAbsolutePath().toString());
+        pb.environment().put("PORTCULLIS_EVENTS_TOKEN", "portus-it-events-secret"); // the server's settings
         pb.environment().put("PORTCULLIS_ADMIN_USERNAME", "admin"); // Portus's own "admin" then conflicts
         pb.environment().put("PORTCULLIS_ADMIN_PASSWORD", "admin-password");
         pb.environment().put("PORTUS_DB_PASSWORD", "");

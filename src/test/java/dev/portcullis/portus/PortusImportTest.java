@@ -159,6 +159,8 @@ class PortusImportTest {
         JsonPath again = importing(portus, false).then().statusCode(200).extract().jsonPath();
         assertEquals(0, writes(again), again.prettify());
         assertEquals(6, again.getInt("kinds.users.unchanged"));
+        assertEquals(List.of("admin", "1 tags"), again.getList("conflicts.portus"),
+                "a conflict left unresolved is reported again: " + again.prettify());
         assertEquals(0, writes(importing(portus, true).then().statusCode(200).extract().jsonPath()));
     }
 
