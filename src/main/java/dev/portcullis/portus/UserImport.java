@@ -97,11 +97,17 @@ final class UserImport {
             }
             hash = null;
         }
+        String ldapName = rs.getString("ldap_name");
+        if (ldap && !ldapName.equalsIgnoreCase(name)) {
+            run.report.conflict(KIND, portusName, "Portus knew the directory's name '" + ldapName + "'",
+                    "imported as the directory account '" + name + "': the directory must know that name");
+        }
+        // The LDAP name is kept as the account's identity at its source until the first sign-in writes the DN.
         long ours = run.insert("""
                 INSERT INTO users (username, email, display_name, password_hash, admin, enabled, bot, created_at,
-                  source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", name, email, truncate(displayName, 255), hash, admin, enabled,
-                bot, ImportRun.time(rs, "created_at"), ldap ? "LDAP" : "LOCAL");
+                  source, external_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", name, email, truncate(displayName, 255), hash, admin,
+                enabled, bot, ImportRun.time(rs, "created_at"), ldap ? "LDAP" : "LOCAL", ldap ? ldapName : null);
         if (!bot) { // the personal namespace, as Users makes it; NamespaceImport brings Portus's visibility
             run.insert("INSERT INTO namespaces (name, kind, owner_user_id, visibility) VALUES (?, 'PERSONAL', ?,"
                     + " 'PRIVATE')", name, ours);

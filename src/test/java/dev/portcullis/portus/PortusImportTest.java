@@ -107,6 +107,7 @@ class PortusImportTest {
         assertEquals("1", text("SELECT bot FROM users WHERE username = ?", p + "ci"));
         assertEquals("LDAP", text("SELECT source FROM users WHERE username = ?", p + "ldapdan"));
         assertNull(text("SELECT password_hash FROM users WHERE username = ?", p + "ldapdan"));
+        assertEquals(p + "ldapdan", text("SELECT external_id FROM users WHERE username = ?", p + "ldapdan"));
         assertEquals("1", text("SELECT admin FROM users WHERE username = ?", p + "carol"));
         assertEquals("Alice", text("SELECT display_name FROM users WHERE username = ?", p + "alice"));
         assertTrue(text("SELECT password_hash FROM users WHERE username = ?", p + "alice").startsWith("$2a$10$"));
@@ -162,6 +163,20 @@ class PortusImportTest {
         assertEquals(List.of("admin", "1 tags"), again.getList("conflicts.portus"),
                 "a conflict left unresolved is reported again: " + again.prettify());
         assertEquals(0, writes(importing(portus, true).then().statusCode(200).extract().jsonPath()));
+
+        // What Portus changed since (Portus still running until the switch) comes over on the next run.
+        try (Connection c = MariaDbTestResource.server().connect()) {
+            c.setCatalog(portus.database);
+            PortusFixture.exec(c, "UPDATE team_users SET role = 1 WHERE user_id = 3 AND team_id = 20");
+            PortusFixture.exec(c, "UPDATE namespaces SET visibility = 1 WHERE id = 9");
+        }
+        JsonPath caughtUp = importing(portus, false).then().statusCode(200).extract().jsonPath();
+        assertEquals(1, caughtUp.getInt("kinds.members.changed"), caughtUp.prettify());
+        assertEquals(1, caughtUp.getInt("kinds.namespaces.changed"), caughtUp.prettify());
+        assertEquals(2, writes(caughtUp));
+        assertEquals(Set.of("pull", "push"), granted(p + "bob", "someone-elses-password", p + "dev/app"),
+                "bob became a contributor in Portus");
+        assertEquals("PROTECTED", text("SELECT visibility FROM namespaces WHERE name = ?", p + "dev"));
     }
 
     @Test
