@@ -177,6 +177,16 @@ class PortusImportTest {
         assertEquals(Set.of("pull", "push"), granted(p + "bob", "someone-elses-password", p + "dev/app"),
                 "bob became a contributor in Portus");
         assertEquals("PROTECTED", text("SELECT visibility FROM namespaces WHERE name = ?", p + "dev"));
+
+        // A Portus token is listed and revoked like ours; revoked, it stops at once (the cache notwithstanding).
+        JsonPath tokens = given().auth().preemptive().basic(p + "alice", PortusFixture.ALICE_PASSWORD)
+                .get("/api/v1/users/" + p + "alice/application-tokens").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("laptop"), tokens.getList("items.name"));
+        given().auth().preemptive().basic(p + "alice", PortusFixture.ALICE_PASSWORD)
+                .delete("/api/v1/users/" + p + "alice/application-tokens/" + tokens.getLong("items[0].id"))
+                .then().statusCode(204);
+        given().queryParam("service", SERVICE).auth().preemptive().basic(p + "alice", PortusFixture.ALICE_TOKEN)
+                .get("/v2/token").then().statusCode(401);
     }
 
     @Test
