@@ -15,6 +15,9 @@ public record PortusSource(String url, String user, String password) {
         if (url == null || !url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
             throw Refusal.invalid("url must be a jdbc:mariadb:// (or jdbc:mysql://) URL of Portus's database");
         }
+        if (url.toLowerCase(java.util.Locale.ROOT).contains("allowlocalinfile")) {
+            throw Refusal.invalid("url must not set allowLocalInfile: the importer only reads");
+        }
         if (user == null || user.isBlank()) {
             throw Refusal.invalid("user is required");
         }
@@ -30,6 +33,8 @@ public record PortusSource(String url, String user, String password) {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password == null ? "" : password);
+        // A server may ask the client for a local file (LOAD DATA LOCAL): never ours, whatever server this is.
+        props.setProperty("allowLocalInfile", "false");
         if (url.startsWith("jdbc:mysql:")) {
             props.setProperty("permitMysqlScheme", "true");
         }

@@ -197,6 +197,11 @@ class PortusImportTest {
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("detail", containsString("jdbc:mariadb://"));
         given().auth().preemptive().basic(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD).contentType(ContentType.JSON)
+                .body(Map.of("url", "jdbc:mariadb://127.0.0.1:1/portus?allowLocalInfile=true", "user", "portus"))
+                .post("/api/v1/imports/portus")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("allowLocalInfile"));
+        given().auth().preemptive().basic(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD).contentType(ContentType.JSON)
                 .body(Map.of("url", MariaDbTestResource.server().serverJdbcUrl() + "no_such_db", "user", "root"))
                 .post("/api/v1/imports/portus")
                 .then().statusCode(422).contentType("application/problem+json");
