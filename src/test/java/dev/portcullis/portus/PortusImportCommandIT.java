@@ -7,7 +7,12 @@ import dev.portcullis.testsupport.FreePort;
 import dev.portcullis.testsupport.MariaDbServer;
 import dev.portcullis.testsupport.PackagedJar;
 import dev.portcullis.testsupport.Rows;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,10 +52,19 @@ class PortusImportCommandIT {
 
     static Run command(String... args) throws Exception {
         Path log = work.resolve("run-" + System.nanoTime() + ".log");
+        List<String> cmd = new java.util.ArrayList<>(List.of("import-portus"));
+        cmd.addAll(List.of(args));
+        Process process = jar(cmd, log, FreePort.next());
+        assertTrue(process.waitFor(180, TimeUnit.SECONDS), "import-portus did not end");
+        return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** The packaged application with the server's settings and these arguments. */
+    static Process jar(List<String> args, Path log, int managementPort) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-jar",
-                PackagedJar.APP.toAbsolutePath().toString(), "import-portus"));
-        cmd.addAll(List.of(args));
+                PackagedJar.APP.toAbsolutePath().toString()));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
@@ -59,16 +73,48 @@ class PortusImportCommandIT {
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(FreePort.next()));
         pb.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePort.next()));
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         pb.environment().put("PORTCULLIS_REGISTRY_SERVICE", "registry.test");
         pb.environment().put("PORTCULLIS_DATA_DIR", work.resolve("data").toAbsolutePath().toString());
         pb.environment().put("PORTCULLIS_EVENTS_TOKEN", "portus-it-events-secret"); // the server's settings
         pb.environment().put("PORTCULLIS_ADMIN_USERNAME", "admin"); // Portus's own "admin" then conflicts
         pb.environment().put("PORTCULLIS_ADMIN_PASSWORD", "admin-password");
         pb.environment().put("PORTUS_DB_PASSWORD", "");
-        Process process = pb.start();
-        assertTrue(process.waitFor(180, TimeUnit.SECONDS), "import-portus did not end");
-        return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return pb.start();
+    }
+
+    @Test
+    void withoutACommandItIsTheServer() throws Exception {
+        int management = FreePort.next();
+        Path log = work.resolve("server.log");
+        Process server = jar(List.of(), log, management);
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
+                    + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+            int status = 0;
+            for (int i = 0; i < 300 && status != 200 && server.isAlive(); i++) {
+                try {
+                    status = http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            int answered = status;
+            assertEquals(200, answered, () -> "the server is not ready: " + read(log));
+            assertTrue(server.isAlive(), "the server keeps running after it is ready");
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
+        }
+    }
+
+    static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     @Test
