@@ -3,6 +3,7 @@ package dev.portcullis.portus;
 import dev.portcullis.core.Refusal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -45,8 +46,11 @@ public record PortusSource(String url, String user, String password) {
                 throw Refusal.invalid("the MariaDB driver does not take this url");
             }
             c.setReadOnly(true);
+            // Said to the server as well, whatever the driver makes of the flag: it refuses every write.
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
             c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             return c;
         } catch (SQLException e) {
             throw Refusal.invalid("cannot connect to the Portus database: " + e.getMessage());

@@ -190,6 +190,19 @@ class PortusImportTest {
     }
 
     @Test
+    void portusIsNeverWritten() throws Exception {
+        PortusFixture portus = new PortusFixture("pw" + System.nanoTime() % 100_000 + "x");
+        portus.create();
+        try (Connection c = new PortusSource(portus.url(), "root", "").open();
+                java.sql.Statement s = c.createStatement()) {
+            assertTrue(c.isReadOnly());
+            java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> s.executeUpdate("UPDATE users SET admin = 1"));
+            assertTrue(refused.getMessage().contains("READ ONLY"), refused.getMessage());
+        }
+    }
+
+    @Test
     void badInputIsAProblem() {
         given().auth().preemptive().basic(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD).contentType(ContentType.JSON)
                 .body(Map.of("url", "http://portus.example/", "user", "portus"))
