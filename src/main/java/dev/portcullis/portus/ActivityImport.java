@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * Portus's activity history (public_activity rows: trackable, key, owner, recipient, YAML parameters) where it
  * means something in our feed: pushes and deletes, namespaces created, deleted, moved or made more or less
  * visible, team and membership changes, tokens created and revoked. Each becomes one feed row whose event id is
- * {@code portus-<id>}, so a second run inserts nothing (the unique index skips it) and needs no mapping rows.
+ * {@code portus-<source>-<id>}, so a second run inserts nothing (the unique index skips it) and needs no mapping
+ * rows.
  */
 final class ActivityImport {
 
@@ -41,9 +42,12 @@ final class ActivityImport {
 
     private final ImportRun run;
     private final List<Object[]> pending = new ArrayList<>();
+    /** {@code portus-<source tag>-}: two Portus databases both number their activities from 1. */
+    private final String prefix;
 
     ActivityImport(ImportRun run) {
         this.run = run;
+        this.prefix = "portus-" + run.sourceTag() + "-";
     }
 
     void run() throws SQLException {
@@ -98,7 +102,7 @@ final class ActivityImport {
             run.report.skipped(KIND); // about something that did not come over
             return;
         }
-        pending.add(new Object[] {"portus-" + rs.getLong("id"), ImportRun.time(rs, "created_at"), action, namespace,
+        pending.add(new Object[] {prefix + rs.getLong("id"), ImportRun.time(rs, "created_at"), action, namespace,
                 repository, UserImport.truncate(tag, 128), digest, actor, team, target,
                 UserImport.truncate(detail, 1024)});
         if (pending.size() >= Mapping.ROWS) {

@@ -28,6 +28,8 @@ final class ImportRun {
 
     final Connection portus;
     final Connection ours;
+    /** Which Portus (see {@link PortusSource#identity}). */
+    final String source;
     final Mapping mapping;
     final ImportReport report;
     private final int progressEvery;
@@ -48,7 +50,8 @@ final class ImportRun {
     ImportRun(Connection portus, Connection ours, ImportReport report, int progressEvery) throws SQLException {
         this.portus = portus;
         this.ours = ours;
-        this.mapping = new Mapping(ours);
+        this.source = PortusSource.identity(portus);
+        this.mapping = new Mapping(ours, source);
         this.report = report;
         this.progressEvery = Math.max(1, progressEvery);
     }
@@ -121,6 +124,17 @@ final class ImportRun {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             s.setObject(i + 1, a instanceof Instant at ? Timestamp.from(at) : a);
+        }
+    }
+
+    /** A short, stable tag of the source for ids of ours that name Portus rows (activities' event ids). */
+    String sourceTag() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(source.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -23,14 +23,23 @@ final class Mapping {
     }
 
     private final Connection ours;
+    private final String source;
     private final Map<String, Map<Long, Row>> known = new HashMap<>();
     private final List<Row> pending = new ArrayList<>();
 
-    Mapping(Connection ours) throws SQLException {
+    /** @param source which Portus (see {@link PortusSource#identity}): two of them number their rows alike */
+    Mapping(Connection ours, String source) throws SQLException {
         this.ours = ours;
+        this.source = source;
         try (PreparedStatement s = ours.prepareStatement(
-                "SELECT kind, portus_id, our_id, outcome FROM portus_imported");
-                ResultSet rs = s.executeQuery()) {
+                "SELECT kind, portus_id, our_id, outcome FROM portus_imported WHERE source = ?")) {
+            s.setString(1, source);
+            read(s);
+        }
+    }
+
+    private void read(PreparedStatement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(3);
                 Long ourId = rs.wasNull() ? null : id; // right after reading it: wasNull is of the last column read
@@ -74,14 +83,16 @@ final class Mapping {
         if (pending.isEmpty()) {
             return;
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO portus_imported (kind, portus_id, our_id, outcome) VALUES ");
+        StringBuilder sql = new StringBuilder("INSERT INTO portus_imported (source, kind, portus_id, our_id, outcome)"
+                + " VALUES ");
         for (int i = 0; i < pending.size(); i++) {
-            sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+            sql.append(i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)");
         }
         sql.append(" ON DUPLICATE KEY UPDATE our_id = VALUES(our_id), outcome = VALUES(outcome)");
         try (PreparedStatement s = ours.prepareStatement(sql.toString())) {
             int p = 1;
             for (Row row : pending) {
+                s.setString(p++, source);
                 s.setString(p++, row.kind());
                 s.setLong(p++, row.portusId());
                 s.setObject(p++, row.ourId());

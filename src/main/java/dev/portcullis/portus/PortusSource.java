@@ -30,6 +30,17 @@ public record PortusSource(String url, String user, String password) {
         return "PortusSource[" + url + " as " + user + "]";
     }
 
+    /**
+     * Which Portus this is, for the mapping: the host name of the registry it fronted (its first registries row; a
+     * Portus never set up has none and imports next to nothing).
+     */
+    static String identity(Connection portus) throws SQLException {
+        try (Statement s = portus.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT hostname FROM registries ORDER BY id LIMIT 1")) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+
     Connection open() {
         Properties props = new Properties();
         props.setProperty("user", user);

@@ -82,7 +82,7 @@ class PortusImportBench {
             }
             String hash = BcryptUtil.bcryptHash("bench-password", 10);
             String token = BcryptUtil.bcryptHash("bench-token-0123456", 10);
-            s.execute("INSERT INTO registries VALUES (1, 'r', 'registry.test:5000', NOW(), NOW(), 0, NULL)");
+            s.execute("INSERT INTO registries VALUES (1, 'r', '" + p + ".registry.test:5000', NOW(), NOW(), 0, NULL)");
             s.execute("INSERT INTO teams (id, name, created_at, updated_at, hidden) VALUES (1, 'portus_global_team_1',"
                     + " NOW(), NOW(), 1)");
             s.execute("INSERT INTO namespaces (id, name, created_at, updated_at, team_id, registry_id, global,"

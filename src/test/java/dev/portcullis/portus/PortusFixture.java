@@ -61,8 +61,9 @@ final class PortusFixture {
     }
 
     private void rows(Connection c) throws SQLException {
+        // Each fixture a Portus of its own, as two Portus instances would be: their ids start at 1 alike.
         exec(c, "INSERT INTO registries (id, name, hostname, created_at, updated_at, use_ssl) VALUES"
-                + " (1, 'registry', 'registry.test:5000', NOW(), NOW(), 0)");
+                + " (1, 'registry', ?, NOW(), NOW(), 0)", p + ".registry.test:5000");
         // Teams: hidden ones for the global namespace and for each personal namespace, one real team.
         exec(c, "INSERT INTO teams (id, name, created_at, updated_at, hidden) VALUES (1, 'portus_global_team_1',"
                 + " NOW(), NOW(), 1), (2, 'portus', NOW(), NOW(), 1)");
@@ -122,7 +123,8 @@ final class PortusFixture {
         exec(c, "INSERT INTO stars (user_id, repository_id, created_at, updated_at) VALUES (3, 1, NOW(), NOW())");
         exec(c, "INSERT INTO comments (body, repository_id, created_at, updated_at, user_id) VALUES"
                 + " ('nice', 1, NOW(), NOW(), 3)");
-        String token = "INSERT INTO application_tokens (application, token_hash, token_salt, user_id) VALUES (?, ?, ?, ?)";
+        String token = "INSERT INTO application_tokens (application, token_hash, token_salt, user_id)"
+                + " VALUES (?, ?, ?, ?)";
         String aliceHash = BcryptUtil.bcryptHash(ALICE_TOKEN, 10);
         exec(c, token, "laptop", aliceHash, aliceHash.substring(0, 29), 2);
         String ciHash = BcryptUtil.bcryptHash(CI_TOKEN, 10);
