@@ -91,6 +91,8 @@ public interface PortcullisConfig {
 
     Directory directory();
 
+    Portus portus();
+
     interface Admin {
         /** Created at start when no admin exists; an existing admin is never overwritten. */
         Optional<String> username();

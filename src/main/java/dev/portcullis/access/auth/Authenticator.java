@@ -44,6 +44,9 @@ public class Authenticator {
     VerifiedDirectoryPasswords directoryPasswords;
 
     @Inject
+    LegacyTokens legacyTokens;
+
+    @Inject
     AccessEpoch epoch;
 
     @Inject
@@ -127,19 +130,36 @@ public class Authenticator {
 
     private Authentication byPassword(String username, String password) {
         Credentials.Account user = accounts.get(username, name -> credentials.account(name).orElse(null));
+        String key = Base64.getEncoder().encodeToString(secrets.hash(username + '\0' + password));
+        // A Portus token in the password field (docker login with one), matched lately: no bcrypt.
+        Credentials.Token imported = user == null ? null : legacyTokens.remembered(user.id(), key);
+        if (imported != null) {
+            return byToken(username, imported);
+        }
         // A local account's password is checked here, whatever the directory holds: a local admin can always sign
         // in. The directory is asked for every other name, and for the accounts it made.
         if (directory.enabled() && (user == null || user.fromLdap())) {
-            return byDirectory(username, password);
+            Authentication result = byDirectory(username, password);
+            return result instanceof Authentication.Rejected && user != null
+                    ? byImportedToken(user, username, password, key) : result;
         }
         if (user == null || user.passwordHash() == null) {
+            if (user != null) { // a bot: no password, perhaps tokens from Portus
+                Authentication result = byImportedToken(user, username, password, key);
+                if (result instanceof Authentication.Rejected) {
+                    hasher.matchDecoy(password); // as long as an unknown name takes
+                }
+                return result;
+            }
             hasher.matchDecoy(password); // the same time as a real check: no account enumeration by timing
             return new Authentication.Rejected();
         }
-        String key = Base64.getEncoder().encodeToString(secrets.hash(username + '\0' + password));
         if (!user.passwordHash().equals(verified.getIfPresent(key))) {
             if (!hasher.matches(password, user.passwordHash())) {
-                return new Authentication.Rejected();
+                return byImportedToken(user, username, password, key);
+            }
+            if (hasher.needsRehash(user.passwordHash())) { // imported from Portus: ours from now on
+                credentials.rehash(user.id(), user.passwordHash(), hasher.hash(password));
             }
             verified.put(key, user.passwordHash());
         }
@@ -179,6 +199,12 @@ public class Authenticator {
                 : new Authentication.Disabled(user.username());
     }
 
+    /** A token imported from Portus that the password may be; Rejected when it is none of them. */
+    private Authentication byImportedToken(Credentials.Account user, String username, String secret, String key) {
+        Credentials.Token token = legacyTokens.verify(user.id(), secret, key);
+        return token == null ? new Authentication.Rejected() : byToken(username, token);
+    }
+
     private Authentication byToken(String username, String secret) {
         byte[] hash = secrets.hash(secret);
         Credentials.Token token = tokens.get(Base64.getEncoder().encodeToString(hash), key -> {
@@ -188,6 +214,10 @@ public class Authenticator {
             }
             return read;
         });
+        return byToken(username, token);
+    }
+
+    private Authentication byToken(String username, Credentials.Token token) {
         if (token == null || !token.usableAt(Instant.now())
                 || username != null && !username.equals(token.owner().username())) {
             return new Authentication.Rejected();

@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -99,15 +101,21 @@ class Credentials {
         }
     }
 
+    private static final String TOKEN_SELECT = """
+            SELECT u.id, u.username, u.password_hash, u.admin, u.enabled, u.bot, u.session_epoch, u.source, t.id,
+                   t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(6)),
+                   t.last_used_at IS NULL OR t.last_used_at < NOW(6) - INTERVAL 60 SECOND,
+                   t.read_only, t.namespaces, t.expires_at, t.legacy_hash
+            FROM application_tokens t JOIN users u ON u.id = t.user_id
+            """;
+
+    /** A token imported from Portus with its bcrypt hash, the only way to check it. */
+    record Legacy(Token token, String hash) {
+    }
+
     Optional<Token> token(byte[] hash) {
         // expires_at is a DATETIME in UTC (V5); last use is written once a minute at most (Authenticator).
-        String sql = """
-                SELECT u.id, u.username, u.password_hash, u.admin, u.enabled, u.bot, u.session_epoch, u.source, t.id,
-                       t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(6)),
-                       t.last_used_at IS NULL OR t.last_used_at < NOW(6) - INTERVAL 60 SECOND,
-                       t.read_only, t.namespaces, t.expires_at
-                FROM application_tokens t JOIN users u ON u.id = t.user_id
-                WHERE t.token_hash = ?""";
+        String sql = TOKEN_SELECT + "WHERE t.token_hash = ?";
         try (Connection c = dataSource.getConnection()) {
             Optional<Token> found = token(c, sql, hash);
             // Not found: perhaps created a moment ago through another replica on another Galera node.
@@ -121,13 +129,49 @@ class Credentials {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setBytes(1, hash);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                LocalDateTime expiresAt = rs.getObject(14, LocalDateTime.class);
-                return Optional.of(new Token(rs.getLong(9), rs.getBoolean(10), rs.getBoolean(11), rs.getBoolean(12),
-                        rs.getString(13), account(rs, 1), expiresAt == null ? null : expiresAt.toInstant(ZoneOffset.UTC)));
+                return rs.next() ? Optional.of(token(rs)) : Optional.empty();
             }
+        }
+    }
+
+    private static Token token(ResultSet rs) throws SQLException {
+        LocalDateTime expiresAt = rs.getObject(14, LocalDateTime.class);
+        return new Token(rs.getLong(9), rs.getBoolean(10), rs.getBoolean(11), rs.getBoolean(12),
+                rs.getString(13), account(rs, 1), expiresAt == null ? null : expiresAt.toInstant(ZoneOffset.UTC));
+    }
+
+    /** The user's tokens imported from Portus (at most 5 there), live or not: the caller decides. */
+    List<Legacy> legacyTokens(long userId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(TOKEN_SELECT
+                        + "WHERE t.user_id = ? AND t.legacy_hash IS NOT NULL ORDER BY t.id")) {
+            s.setLong(1, userId);
+            List<Legacy> found = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Legacy(token(rs), rs.getString(15)));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot read the imported tokens", e);
+        }
+    }
+
+    /**
+     * Replaces an imported password hash by one of ours after it matched; conditional, so a password changed
+     * meanwhile stays as it was changed.
+     */
+    void rehash(long userId, String oldHash, String newHash) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")) {
+            s.setString(1, newHash);
+            s.setLong(2, userId);
+            s.setString(3, oldHash);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot store the new password hash", e);
         }
     }
 
