@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.testsupport.CliResult;
+import dev.portcullis.testsupport.DockerDaemon;
 import dev.portcullis.testsupport.GuardedRegistry;
 import dev.portcullis.testsupport.OciImage;
 import dev.portcullis.testsupport.RegistryProcess;
@@ -15,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The switch from Portus, through the real registry (Debian's docker-registry with token auth pointing here) and
- * skopeo: after the import, an old password pushes, an old Portus token pushes, a viewer cannot push, a team
+ * skopeo, then the docker CLI: after the import, an old password pushes, an old Portus token pushes, a viewer cannot push, a team
  * contributor can, a private namespace stays private, a public one is pulled anonymously, and the feed shows
  * Portus's history.
  */
@@ -78,6 +81,47 @@ class PortusEndToEndTest {
         assertEquals(200, given().auth().preemptive().basic(p + "alice", PortusFixture.ALICE_TOKEN)
                 .get("/api/v1/users/" + p + "alice/application-tokens").then().extract().statusCode(),
                 "a Portus token also opens the API as its owner, and is listed there");
+    }
+
+    /** What operators type: docker login with the Portus password, then with a Portus token; push and pull. */
+    @Test
+    void theDockerCliSignsInWithPortusPasswordsAndTokens() throws Exception {
+        Path dockerWork = Files.createTempDirectory("portcullis-portus-docker");
+        RegistryProcess dockerRegistry = GuardedRegistry.start(dockerWork);
+        String p = "pd" + System.nanoTime() % 100_000 + "x";
+        PortusFixture portus = new PortusFixture(p);
+        portus.create();
+        PortusImportTest.importing(portus, false).then().statusCode(200);
+        String reg = dockerRegistry.host();
+        try (DockerDaemon docker = DockerDaemon.start(dockerWork.resolve("docker"))) {
+            Path context = Files.createDirectories(dockerWork.resolve("build"));
+            OciImage.writeRootfsTar(context.resolve("base.tar"), Map.of("etc/base", p.getBytes(StandardCharsets.UTF_8)));
+            docker.importImage(context.resolve("base.tar"), "portcullis-test/base:1");
+            String mine = reg + "/" + p + "alice/tool:docker";
+            String team = reg + "/" + p + "dev/app:docker";
+            docker.docker("tag", "portcullis-test/base:1", mine).orThrow();
+            docker.docker("tag", "portcullis-test/base:1", team).orThrow();
+
+            expect(docker.login(reg, p + "alice", PortusFixture.ALICE_PASSWORD), 0, "Login Succeeded");
+            expect(docker.docker("push", mine), 0, "digest: sha256:");
+            docker.docker("logout", reg).orThrow();
+            expect(docker.login(reg, p + "alice", PortusFixture.ALICE_TOKEN), 0, "Login Succeeded");
+            expect(docker.docker("push", team), 0, "digest: sha256:");
+            docker.docker("logout", reg).orThrow();
+
+            expect(docker.login(reg, p + "bob", "someone-elses-password"), 0, "Login Succeeded");
+            docker.docker("rmi", team).orThrow();
+            expect(docker.docker("pull", team), 0, "Downloaded newer image");
+            expect(docker.docker("push", team), 1, "denied");
+            docker.docker("logout", reg).orThrow();
+            expect(docker.login(reg, p + "alice", "not-her-portus-password"), 1, "Error response from daemon");
+        } finally {
+            dockerRegistry.stop();
+        }
+    }
+
+    static void expect(CliResult result, int exitCode, String contains) {
+        assertTrue(result.exitCode() == exitCode && result.text().contains(contains), result::toString);
     }
 
     static void pushOk(String why, Path image, String ref, String creds) {
