@@ -35,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,10 +83,7 @@ class GaleraFaultsIT {
 
         Replica(String name, List<GaleraCluster.Node> order) {
             this.name = name;
-            this.jdbcUrl = "jdbc:mariadb:sequential://" + order.stream().map(n -> "127.0.0.1:" + n.port())
-                    .collect(Collectors.joining(",")) + "/" + GaleraCluster.DATABASE
-                    // Connect and answer timeouts so that a node that vanished is left within seconds.
-                    + "?connectTimeout=2000&socketTimeout=10000";
+            this.jdbcUrl = GaleraCluster.replicaJdbcUrl(order);
         }
 
         void start() throws IOException {

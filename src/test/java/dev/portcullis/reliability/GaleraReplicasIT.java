@@ -55,7 +55,7 @@ class GaleraReplicasIT {
     static final String SECRET = "galera-replicas-events-secret";
     static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
     static final Pattern CSRF_COOKIE = Pattern.compile("portcullis-csrf=([^;]+)");
-    /** The first account, signed up through both replicas at once in {@link #startClusterReplicasBalancerAndRegistry}. */
+    /** The first account, signed up through both replicas at once (see {@link #raceForTheFirstAccount}). */
     static String admin;
     static String adminAuthorization;
     static List<Integer> firstSignUps;
@@ -75,8 +75,8 @@ class GaleraReplicasIT {
     @BeforeAll
     static void startClusterReplicasBalancerAndRegistry() throws Exception {
         assertTrue(Files.isRegularFile(PackagedJar.APP), PackagedJar.APP + " is built by mvn package first");
-        work = Files.createDirectories(Path.of("target/galera-replicas/" + UUID.randomUUID().toString().substring(0, 8)))
-                .toAbsolutePath();
+        work = Files.createDirectories(Path.of("target/galera-replicas",
+                UUID.randomUUID().toString().substring(0, 8))).toAbsolutePath();
         cluster = GaleraCluster.start();
         // The signing key an operator puts in the portcullis-token-signing Secret: one for every replica.
         TestCa.Issued signing = TestCa.create().issue(work.resolve("signing"), "token", "portcullis");
@@ -92,8 +92,10 @@ class GaleraReplicasIT {
                 "PORTCULLIS_SIGNUP_FIRST_USER_ADMIN", "true",
                 "PORTCULLIS_REGISTRY_URL", "http://127.0.0.1:" + registryPort);
         List<GaleraCluster.Node> n = cluster.nodes();
-        a = new PackagedReplica("a", work, url(n.get(0), n.get(1), n.get(2)), shared);
-        b = new PackagedReplica("b", work, url(n.get(1), n.get(2), n.get(0)), shared);
+        a = new PackagedReplica("a", work, GaleraCluster.replicaJdbcUrl(List.of(n.get(0), n.get(1), n.get(2))),
+                shared);
+        b = new PackagedReplica("b", work, GaleraCluster.replicaJdbcUrl(List.of(n.get(1), n.get(2), n.get(0))),
+                shared);
         // One after the other, as the chart's rollout does: Flyway's lock is not replicated by Galera.
         a.start();
         a.awaitReady();
@@ -118,7 +120,8 @@ class GaleraReplicasIT {
             for (PackagedReplica replica : new PackagedReplica[] {a, b}) {
                 String name = "first" + (replica == a ? "a" : "b");
                 answers.add(pool.submit(() -> {
-                    HttpResponse<String> page = send(replica, HttpRequest.newBuilder(URI.create(replica.url() + "/signup")));
+                    HttpResponse<String> page = send(replica,
+                            HttpRequest.newBuilder(URI.create(replica.url() + "/signup")));
                     Matcher field = CSRF_FIELD.matcher(page.body());
                     Matcher cookie = CSRF_COOKIE.matcher(String.join(";", page.headers().allValues("set-cookie")));
                     assertTrue(field.find() && cookie.find(), "the sign-up form of " + replica.url());
@@ -149,14 +152,6 @@ class GaleraReplicasIT {
             }
         }
         adminAuthorization = "Basic " + basic(admin, "password-of-" + admin);
-    }
-
-    static String url(GaleraCluster.Node... order) {
-        StringBuilder hosts = new StringBuilder();
-        for (GaleraCluster.Node node : order) {
-            hosts.append(hosts.isEmpty() ? "" : ",").append("127.0.0.1:").append(node.port());
-        }
-        return "jdbc:mariadb:sequential://" + hosts + "/" + GaleraCluster.DATABASE + "?connectTimeout=2000&socketTimeout=10000";
     }
 
     @AfterAll
@@ -203,9 +198,7 @@ class GaleraReplicasIT {
             String credentials = basic(user, created.path("token").asText());
             // B has verified it (and keeps it in its cache) before A revokes it.
             assertEquals(200, get(b, "/api/v1/users/" + user, credentials).statusCode(), "round " + i);
-            HttpResponse<String> revoked = send(a, HttpRequest.newBuilder(URI.create(a.url() + "/api/v1/users/" + user
-                    + "/application-tokens/" + created.path("id").asLong())).DELETE().header("Authorization", adminAuthorization));
-            assertEquals(204, revoked.statusCode(), revoked.body());
+            revoke(a, user, created.path("id").asLong());
             assertEquals(401, get(b, "/api/v1/users/" + user, credentials).statusCode(), "round " + i);
             assertEquals(401, get(b, "/v2/token?service=registry.test&scope=repository:" + user + "/app:pull",
                     credentials).statusCode(), "round " + i);
@@ -227,9 +220,7 @@ class GaleraReplicasIT {
         try (Connection paused = cluster.node(1).connect(); Connection watcher = cluster.node(1).connect();
                 Statement s = paused.createStatement()) {
             s.execute("FLUSH TABLES WITH READ LOCK");
-            HttpResponse<String> revoked = send(a, HttpRequest.newBuilder(URI.create(a.url() + "/api/v1/users/" + user
-                    + "/application-tokens/" + created.path("id").asLong())).DELETE().header("Authorization", adminAuthorization));
-            assertEquals(204, revoked.statusCode(), revoked.body());
+            revoke(a, user, created.path("id").asLong());
             Future<HttpResponse<String>> next = pool.submit(() -> get(b, "/api/v1/users/" + user, credentials));
             while (!next.isDone() && Rows.count(watcher, "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
                     + " WHERE INFO LIKE 'SET STATEMENT wsrep_sync_wait%access_epoch%'") == 0) {
@@ -300,7 +291,8 @@ class GaleraReplicasIT {
         double aBefore = tokensIssued(a);
         double bBefore = tokensIssued(b);
 
-        Path image = OciImage.write(work.resolve("image"), "1", "hello.txt", "hello galera\n".getBytes(StandardCharsets.UTF_8));
+        Path image = OciImage.write(work.resolve("image"), "1", "hello.txt",
+                "hello galera\n".getBytes(StandardCharsets.UTF_8));
         String ref = registry.host() + "/" + user + "/app:1";
         Skopeo.push(image, "1", ref, creds).orThrow();
         Skopeo.pull(ref, work.resolve("pulled"), creds).orThrow();
@@ -308,7 +300,8 @@ class GaleraReplicasIT {
 
         try (DockerDaemon docker = DockerDaemon.start(work.resolve("docker"))) {
             Path context = Files.createDirectories(work.resolve("build"));
-            OciImage.writeRootfsTar(context.resolve("base.tar"), Map.of("etc/base", "base\n".getBytes(StandardCharsets.UTF_8)));
+            OciImage.writeRootfsTar(context.resolve("base.tar"),
+                    Map.of("etc/base", "base\n".getBytes(StandardCharsets.UTF_8)));
             docker.importImage(context.resolve("base.tar"), "portcullis-test/base:1");
             Files.writeString(context.resolve("Dockerfile"), "FROM portcullis-test/base:1\nCOPY Dockerfile /d\n");
             String tag = registry.host() + "/" + user + "/built:1";
@@ -320,7 +313,8 @@ class GaleraReplicasIT {
         }
         // Round robin: both replicas answered token requests.
         assertTrue(tokensIssued(a) > aBefore && tokensIssued(b) > bBefore,
-                "tokens issued by a " + aBefore + " -> " + tokensIssued(a) + ", by b " + bBefore + " -> " + tokensIssued(b));
+                "tokens issued by a " + aBefore + " -> " + tokensIssued(a) + ", by b " + bBefore + " -> "
+                        + tokensIssued(b));
         // The registry's notifications went through the balancer: both tags are in the catalog, read on either.
         for (PackagedReplica replica : new PackagedReplica[] {a, b}) {
             for (String repository : List.of("app", "built")) {
@@ -337,7 +331,8 @@ class GaleraReplicasIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> tags = get(replica, "/api/v1/repositories/" + repository + "/tags/" + tag, adminAuthorization);
+            HttpResponse<String> tags = get(replica, "/api/v1/repositories/" + repository + "/tags/" + tag,
+                    adminAuthorization);
             last = tags.statusCode() + " " + tags.body();
             if (tags.statusCode() == 200) {
                 return;
@@ -366,7 +361,8 @@ class GaleraReplicasIT {
     }
 
     static HttpResponse<String> postUser(PackagedReplica replica, String name) throws Exception {
-        return post(replica, "/api/v1/users", "{\"username\":\"" + name + "\",\"password\":\"password-of-" + name + "\"}");
+        return post(replica, "/api/v1/users",
+                "{\"username\":\"" + name + "\",\"password\":\"password-of-" + name + "\"}");
     }
 
     static JsonNode createToken(PackagedReplica replica, String user, String name) throws Exception {
@@ -376,8 +372,15 @@ class GaleraReplicasIT {
         return JSON.readTree(created.body());
     }
 
+    static void revoke(PackagedReplica replica, String user, long tokenId) throws Exception {
+        HttpResponse<String> revoked = send(replica, HttpRequest.newBuilder(URI.create(replica.url() + "/api/v1/users/"
+                + user + "/application-tokens/" + tokenId)).DELETE().header("Authorization", adminAuthorization));
+        assertEquals(204, revoked.statusCode(), revoked.body());
+    }
+
     static HttpResponse<String> post(PackagedReplica replica, String path, String json) throws Exception {
-        return send(replica, HttpRequest.newBuilder(URI.create(replica.url() + path)).header("Authorization", adminAuthorization)
+        return send(replica, HttpRequest.newBuilder(URI.create(replica.url() + path))
+                .header("Authorization", adminAuthorization)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 

@@ -112,6 +112,15 @@ public final class GaleraCluster implements AutoCloseable {
                 .collect(Collectors.joining(",")) + "/" + DATABASE;
     }
 
+    /**
+     * A replica's JDBC URL: {@code sequential} failover over {@code order}, with connect and answer timeouts so that
+     * a node that vanished is left within seconds. Two replicas given different orders write through two nodes.
+     */
+    public static String replicaJdbcUrl(List<Node> order) {
+        return "jdbc:mariadb:sequential://" + order.stream().map(n -> "127.0.0.1:" + n.port)
+                .collect(Collectors.joining(",")) + "/" + DATABASE + "?connectTimeout=2000&socketTimeout=10000";
+    }
+
     /** Waits until every running, non-isolated node reports a primary component of {@code size} nodes. */
     public void awaitClusterSize(int size) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
